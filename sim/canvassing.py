@@ -1,0 +1,92 @@
+"""Reaching holders outside the platform: canvassing calls, phishing messages, straw recruits.
+
+Shared by opportunist organisations (their own canvassing) and fraud networks (all three
+channels). Contacts are sampled holders (events, not a loop over everyone); what happens next
+depends on the holder's vulnerability and balance.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.checkout import Dossiers, checkout
+from sim.domain import NOT_ENROLLED, PRESSURED, SELF_EMPLOYED, TOPIC_RELEVANCE
+
+if TYPE_CHECKING:
+    from sim.fraud import FraudNetwork
+    from sim.model import CPFModel
+    from sim.organisations import Organisation
+
+MIN_TARGET_BALANCE_EUR = 300.0  # assumption: callers do not bother with smaller balances
+CALL_AWARENESS = 0.1  # assumption: share of called holders who learn they can use their CPF
+
+
+def sample_contacts(model: CPFModel, national: float, rng: np.random.Generator) -> NDArray[np.intp]:
+    """Distinct holders reached by `national` contacts (scaled to the simulated population)."""
+    n = rng.poisson(max(0.0, national) / model.scale)
+    return np.unique(rng.integers(0, model.population.size, n))
+
+
+def reachable(model: CPFModel, holders: NDArray[np.intp], min_balance: float) -> NDArray[np.bool_]:
+    """Holders not in a course and holding at least `min_balance` euros."""
+    pop = model.population
+    return (pop.enrol_offer[holders] == NOT_ENROLLED) & (pop.balance[holders] >= min_balance)
+
+
+def priced_to_balance(model: CPFModel, holders: NDArray[np.intp], share: float) -> NDArray[np.float64]:
+    """Prices set to take `share` of each holder's balance, within any price cap."""
+    price = share * model.population.balance[holders]
+    cap = model.policy.price_cap_eur
+    return np.minimum(price, cap) if cap > 0 else price
+
+
+def pick_offers(org: Organisation, n: int, rng: np.random.Generator) -> NDArray[np.intp] | None:
+    """`n` offers drawn from the organisation's listed catalogue (None if nothing is listed)."""
+    listed = org.offers[org.model.offers.active[org.offers]]
+    if listed.size == 0:
+        return None
+    return rng.choice(listed, size=n)
+
+
+def need_relevance(model: CPFModel, holders: NDArray[np.intp], offers: NDArray[np.intp]) -> NDArray[np.float32]:
+    """How well each offer serves its holder's current need (0 if the holder has none)."""
+    pop, catalogue = model.population, model.offers
+    need = pop.need_topic[holders]
+    fit = np.where(
+        pop.status[holders] == SELF_EMPLOYED, catalogue.fit_self_employed[offers], catalogue.fit_general[offers]
+    )
+    relevance = TOPIC_RELEVANCE[np.maximum(need, 0), catalogue.topic[offers]] * fit
+    return np.where(need >= 0, relevance, 0.0).astype(np.float32)
+
+
+def canvass(
+    model: CPFModel,
+    org: Organisation,
+    calls_national: float,
+    success: float,
+    network: FraudNetwork | None,
+    rng: np.random.Generator,
+) -> None:
+    """Phone canvassing: some vulnerable holders are pressured into the caller's course."""
+    targets = sample_contacts(model, calls_national, rng)
+    org.calls += calls_national
+    if targets.size == 0:
+        return
+    pop = model.population
+    u = rng.random((2, targets.size))
+    pop.aware[targets[u[0] < CALL_AWARENESS]] = True
+    pressured = reachable(model, targets, MIN_TARGET_BALANCE_EUR) & (
+        u[1] < success * model.platform_ease * pop.vulnerability[targets]
+    )
+    holders = targets[pressured]
+    offers = pick_offers(org, holders.size, rng)
+    if offers is None or holders.size == 0:
+        return
+    anchor = model.params.market.balance_anchor
+    prices = np.maximum(model.offers.price[offers], priced_to_balance(model, holders, anchor))
+    prices = np.minimum(prices, pop.balance[holders])
+    relevance = need_relevance(model, holders, offers)
+    checkout(model, Dossiers(holders, offers, prices, PRESSURED, relevance, network), rng)

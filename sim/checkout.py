@@ -1,0 +1,222 @@
+"""The platform's checkout: identity check, copayment, anomaly screening, then enrolment.
+
+Honest purchases and the three fraud channels go through the same checkout; what differs is
+who stands at it. An honest holder may give up (friction, copayment: 'deterred'); stolen
+credentials may fail the identity check; a pressured holder may balk at paying; screening may
+flag a dossier. Accepted dossiers debit the balance and are paid now, or held in escrow until
+attendance is proven when `payment_on_attendance` is in force.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.domain import (
+    BAC_OR_ABOVE,
+    GHOST,
+    ID_FRANCECONNECT,
+    ID_NONE,
+    ID_VERIFIED,
+    KINDS,
+    LEGIT,
+    NO_NEED,
+    PRESSURED,
+    STATUSES,
+    TAKEOVER,
+)
+
+if TYPE_CHECKING:
+    from sim.fraud import FraudNetwork
+    from sim.model import CPFModel
+
+# Login a holder must present at each identity level (none, password, FranceConnect, FC+).
+REQUIRED_ID = (ID_NONE, ID_NONE, ID_FRANCECONNECT, ID_VERIFIED)
+HOURS_PER_MONTH = 30.0  # assumption: pace of a CPF course
+
+
+@dataclass
+class Dossiers:
+    """A batch of purchase attempts of one kind."""
+
+    holders: NDArray[np.intp]
+    offers: NDArray[np.intp]
+    prices: NDArray[np.float64]
+    kind: int
+    relevance: NDArray[np.float32]
+    network: FraudNetwork | None = None
+
+    def keep(self, mask: NDArray[np.bool_]) -> Dossiers:
+        """The dossiers where `mask` is true."""
+        return Dossiers(
+            self.holders[mask],
+            self.offers[mask],
+            self.prices[mask],
+            self.kind,
+            self.relevance[mask],
+            self.network,
+        )
+
+    def __len__(self) -> int:
+        return int(self.holders.size)
+
+
+def exempt_from_copayment(model: CPFModel, holders: NDArray[np.intp]) -> NDArray[np.bool_]:
+    """Holders who pay no copayment under this month's exemptions."""
+    pop, groups = model.population, model.policy.copayment_exempt
+    exempt = np.zeros(holders.size, dtype=bool)
+    for code, status in enumerate(STATUSES):
+        if status in groups:
+            exempt |= pop.status[holders] == code
+    if "employer_topup" in groups:
+        exempt |= pop.topup[holders]
+    return exempt
+
+
+def checkout(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> Dossiers:
+    """Run a batch through the checkout; returns the dossiers accepted and enrolled."""
+    if len(d) == 0:
+        return d
+    rec, month, policy = model.recorder, model.month, model.policy
+    fraud = d.kind != LEGIT
+    if fraud:
+        rec.add("fraud_attempts", month, len(d))
+    d = _identity_check(model, d, rng)
+    d = _copayment_check(model, d, rng)
+    d = _anomaly_screen(model, d, rng)
+    if len(d) == 0:
+        return d
+    copay = np.where(exempt_from_copayment(model, d.holders), 0.0, policy.copayment_eur)
+    pop = model.population
+    public = np.clip(d.prices - copay, 0.0, pop.balance[d.holders])
+    paid_copay = np.minimum(copay, d.prices)
+    pop.balance[d.holders] -= public
+    rec.add("debited_eur", month, float(public.sum()))
+    rec.add("copayment_eur", month, float(paid_copay.sum()))
+    _record_enrolments(model, d, public)
+    if d.kind in (LEGIT, PRESSURED):
+        rec.add(
+            "out_of_pocket_eur", month, float(np.maximum(0.0, d.prices - public - paid_copay).sum())
+        )
+        _enrol(model, d, public)
+    else:
+        if d.network is not None:
+            d.network.pay_copayment(float(paid_copay.sum()) * model.scale)
+        escrow = policy.payment_on_attendance
+        model.fraud_files.open(d, public, month, escrow)
+        if not escrow:
+            model.pay(d.offers, public, d.kind, d.network)
+    return d
+
+
+def _identity_check(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> Dossiers:
+    level = model.policy.identity_level
+    pop, fraud_p, plat = model.population, model.params.fraud, model.params.platform
+    u = rng.random(len(d))
+    if d.kind == LEGIT:
+        has_id = pop.digital_id[d.holders] >= REQUIRED_ID[level]
+        give_up_missing = plat.id_give_up_missing[level] * np.where(
+            pop.education[d.holders] != BAC_OR_ABOVE, plat.id_give_up_missing_below_bac, 1.0
+        )
+        gives_up = np.where(has_id, u < plat.id_friction[level], u < give_up_missing)
+        obtains = ~has_id & ~gives_up
+        pop.digital_id[d.holders[obtains]] = REQUIRED_ID[level]
+        _deter(model, d.holders[gives_up], "deterred_friction")
+        return d.keep(~gives_up)
+    experience = d.network.experience if d.network is not None else 0.0
+    circumvent = fraud_p.circumvention_max * experience
+    if d.kind == TAKEOVER:
+        base = fraud_p.takeover_success[level]
+        passes = u < base + (1 - base) * circumvent
+    elif d.kind == PRESSURED:
+        passes = u >= fraud_p.pressured_block[level] * (1 - circumvent)
+    else:  # ghost training: the straw holder logs in with their own identity
+        passes = np.ones(len(d), dtype=bool)
+    model.recorder.add("fraud_blocked", model.month, int((~passes).sum()))
+    return d.keep(passes)
+
+
+def _copayment_check(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> Dossiers:
+    copayment = model.policy.copayment_eur
+    if copayment <= 0 or d.kind in (TAKEOVER, GHOST):  # fraudsters pay it as a cost
+        return d
+    pays = ~exempt_from_copayment(model, d.holders)
+    pop = model.population
+    if d.kind == LEGIT:
+        shortfall = np.maximum(0.0, d.prices - pop.balance[d.holders])
+        value = pop.need_value[d.holders]
+        deterred = pays & (value >= shortfall) & (value < shortfall + copayment)
+        _deter(model, d.holders[deterred], "deterred_copayment")
+        return d.keep(~deterred)
+    tolerance = model.params.fraud.copayment_tolerance_eur
+    balks = pays & (rng.random(len(d)) >= np.exp(-copayment / tolerance))
+    model.recorder.add("fraud_blocked", model.month, int(balks.sum()))
+    return d.keep(~balks)
+
+
+def _anomaly_screen(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> Dossiers:
+    strength = model.policy.anomaly_detection
+    if strength <= 0:
+        return d
+    u = rng.random(len(d))
+    if d.kind == LEGIT:
+        plat = model.params.platform
+        flagged = u < strength * plat.anomaly_false_positive
+        gives_up = flagged & (rng.random(len(d)) < plat.flagged_give_up)
+        _deter(model, d.holders[gives_up], "deterred_friction")
+        return d.keep(~gives_up)
+    fraud_p = model.params.fraud
+    experience = d.network.experience if d.network is not None else 0.0
+    catch = strength * fraud_p.anomaly_signal * (1 - fraud_p.anomaly_evasion * experience)
+    caught = u < catch
+    model.recorder.add("fraud_blocked", model.month, int(caught.sum()))
+    model.regulator.note_reports(d.offers[caught], month=model.month)
+    return d.keep(~caught)
+
+
+def _deter(model: CPFModel, holders: NDArray[np.intp], cause: str) -> None:
+    """Honest holders who give up because of a lever: counted, and their trust dented."""
+    rec, month, pop = model.recorder, model.month, model.population
+    rec.add(cause, month, holders.size)
+    rec.add("deterred_holders", month, holders.size)
+    counts = np.bincount(pop.status[holders], minlength=len(STATUSES))
+    for code, status in enumerate(STATUSES):
+        rec.add(f"deterred_holders_{status}", month, int(counts[code]))
+    pop.trust[holders] = np.maximum(0.0, pop.trust[holders] - model.params.behaviour.trust_loss_friction)
+    pop.need_topic[holders] = NO_NEED
+
+
+def _record_enrolments(model: CPFModel, d: Dossiers, public: NDArray[np.float64]) -> None:
+    rec, month, offers = model.recorder, model.month, model.offers
+    n = len(d)
+    rec.add("enrolments", month, n)
+    rec.add(f"{KINDS[d.kind]}_enrolments", month, n)
+    counts = np.bincount(model.population.status[d.holders], minlength=len(STATUSES))
+    for code, status in enumerate(STATUSES):
+        rec.add(f"enrolments_{status}", month, int(counts[code]))
+        if d.kind == LEGIT:
+            rec.add(f"legit_enrolments_{status}", month, int(counts[code]))
+    rec.add("remote_enrolments", month, int(model.course_is_remote(d.offers).sum()))
+    if d.kind in (LEGIT, PRESSURED):
+        fair = offers.fair_price[d.offers] * np.minimum(1.0, offers.quality[d.offers] / 0.6)
+        rec.add("overpricing_eur", month, float(np.maximum(0.0, public - fair).sum()))
+    offers.sales[d.offers] += 1
+
+
+def _enrol(model: CPFModel, d: Dossiers, public: NDArray[np.float64]) -> None:
+    """Holders start their course; the organisation is paid now or at the end."""
+    pop, offers = model.population, model.offers
+    pop.enrol_offer[d.holders] = d.offers
+    pop.enrol_kind[d.holders] = d.kind
+    months = np.clip(np.ceil(offers.hours[d.offers] / HOURS_PER_MONTH), 1, 6)
+    pop.enrol_left[d.holders] = months.astype(np.int8)
+    pop.enrol_relevance[d.holders] = d.relevance
+    pop.need_topic[d.holders] = NO_NEED
+    if model.policy.payment_on_attendance:
+        pop.enrol_escrow[d.holders] = public
+    else:
+        pop.enrol_escrow[d.holders] = 0.0
+        model.pay(d.offers, public, d.kind)

@@ -1,0 +1,158 @@
+"""Fraud networks as Mesa agents: three channels chosen by realised returns, and learning.
+
+A network runs account takeovers (phishing, then a purchase at its shell organisation),
+pressured enrolments (canvassing into its shell's courses) and ghost training (straw holders
+paid a kickback, attendance faked). It shifts effort toward the channel that paid best lately,
+so a lever that closes one channel pushes effort into the others; experience raises its
+success against controls ('professionalising in abuse').
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim.canvassing import (
+    MIN_TARGET_BALANCE_EUR,
+    canvass,
+    need_relevance,
+    pick_offers,
+    priced_to_balance,
+    reachable,
+    sample_contacts,
+)
+from sim.checkout import Dossiers, checkout
+from sim.domain import CHANNELS, GHOST, TAKEOVER
+from sim.organisations import SHELL, Organisation
+
+if TYPE_CHECKING:
+    from sim.model import CPFModel
+
+TAKEOVER_CHANNEL, PRESSURED_CHANNEL, GHOST_CHANNEL = range(3)
+DRAIN_SHARE = 0.95  # assumption: a takeover empties the account but for small change
+GHOST_MIN_BALANCE_EUR = 500.0  # assumption: straw holders worth recruiting
+
+
+class FraudNetwork(mesa.Agent):
+    """A professional fraud network with a shell organisation on the platform."""
+
+    model: CPFModel
+
+    def __init__(self, model: CPFModel) -> None:
+        super().__init__(model)
+        self.experience = 0.0
+        self.shares = np.full(len(CHANNELS), 1.0 / len(CHANNELS))
+        self.returns = np.ones(len(CHANNELS))
+        self.revenue = np.zeros(len(CHANNELS))
+        self.costs = 0.0
+        self.profit = 0.0
+        self.months_loss = 0
+        self.sanctioned = False
+        self.shell: Organisation | None = None
+
+    def ensure_shell(self) -> None:
+        """Open a shell organisation if the network has none listed (it may fail Qualiopi)."""
+        if self.shell is not None and self.shell.listed:
+            return
+        shell = Organisation(self.model, SHELL, network=self.unique_id)
+        if self.model.policy.qualiopi_required and not self.model.regulator.certify(shell):
+            shell.delist()
+            shell.remove()
+            self.shell = None
+            return
+        self.shell = shell
+
+    def allocate(self) -> None:
+        """Share effort across channels by recent return per unit of effort (softmax)."""
+        f = self.model.params.fraud
+        relative = self.returns / max(float(self.returns.max()), 1e-9)
+        weights = np.exp(f.channel_temperature * relative)
+        self.shares = f.exploration + (1 - len(CHANNELS) * f.exploration) * weights / weights.sum()
+
+    def act(self, pool: np.ndarray, rng: np.random.Generator) -> None:
+        """Run the three channels with this month's effort."""
+        if self.shell is None:
+            return
+        f, model = self.model.params.fraud, self.model
+        contacts = f.contacts * self.shares
+        self.costs += f.contacts * f.contact_cost_eur
+        self.shell.canvassing = float(self.shares[PRESSURED_CHANNEL])
+        self._take_over(contacts[TAKEOVER_CHANNEL], pool, rng)
+        canvass(model, self.shell, contacts[PRESSURED_CHANNEL], f.canvassing_success, self, rng)
+        recruits = f.ghost_recruits * self.shares[GHOST_CHANNEL] * len(CHANNELS)
+        self._ghost_train(recruits, rng)
+
+    def _take_over(self, contacts: float, pool: np.ndarray, rng: np.random.Generator) -> None:
+        model, f = self.model, self.model.params.fraud
+        pop = model.population
+        targets = sample_contacts(model, contacts, rng)
+        hooked = targets[
+            ~pop.compromised[targets]
+            & (rng.random(targets.size) < f.phishing_success * pop.vulnerability[targets])
+        ]
+        pop.compromised[hooked] = True
+        model.recorder.add("phishing_victims", model.month, hooked.size)
+        reused = pool[rng.random(pool.size) < f.reuse_compromised / max(1, model.n_networks)]
+        holders = np.union1d(hooked[pop.balance[hooked] >= MIN_TARGET_BALANCE_EUR], reused)
+        self._buy_at_shell(holders, TAKEOVER, rng)
+
+    def _ghost_train(self, recruits: float, rng: np.random.Generator) -> None:
+        model, f = self.model, self.model.params.fraud
+        pop = model.population
+        targets = sample_contacts(model, recruits, rng)
+        accept = reachable(model, targets, GHOST_MIN_BALANCE_EUR) & (
+            rng.random(targets.size) < f.ghost_acceptance * np.minimum(1.0, 2 * pop.vulnerability[targets])
+        )
+        self._buy_at_shell(targets[accept], GHOST, rng)
+
+    def _buy_at_shell(self, holders: np.ndarray, kind: int, rng: np.random.Generator) -> None:
+        if self.shell is None or holders.size == 0:
+            return
+        offers = pick_offers(self.shell, holders.size, rng)
+        if offers is None:
+            return
+        prices = priced_to_balance(self.model, holders, DRAIN_SHARE)
+        relevance = need_relevance(self.model, holders, offers)
+        checkout(self.model, Dossiers(holders, offers, prices, kind, relevance, self), rng)
+
+    def receive(self, amount: float, channel: int) -> None:
+        """Book money paid (national euros) through one channel; ghost kickbacks are a cost."""
+        self.revenue[channel] += amount
+        if channel == GHOST_CHANNEL:
+            self.costs += self.model.params.fraud.kickback_share * amount
+
+    def pay_copayment(self, amount: float) -> None:
+        """Copayments on takeover and ghost purchases come out of the network's pocket."""
+        self.costs += amount
+
+    def settle(self) -> None:
+        """Close the month: profit, returns per channel, experience."""
+        f = self.model.params.fraud
+        effort = np.maximum(self.shares * f.contacts, 1.0)
+        self.returns = 0.7 * self.returns + 0.3 * self.revenue / effort
+        month_profit = float(self.revenue.sum()) - self.costs
+        self.profit = 0.7 * self.profit + 0.3 * month_profit
+        self.months_loss = self.months_loss + 1 if month_profit <= 0 else 0
+        if self.shell is not None:
+            self.experience += f.learning_rate * (1 - self.experience)
+        self.revenue[:] = 0.0
+        self.costs = 0.0
+
+    def wants_to_exit(self, rng: np.random.Generator) -> bool:
+        """Leave after a sanction (with some probability) or persistent losses."""
+        f = self.model.params.fraud
+        if self.sanctioned:
+            self.sanctioned = False
+            if rng.random() < f.sanction_exit:
+                return True
+        return self.months_loss >= f.loss_exit_months
+
+    def leave(self) -> None:
+        """Dissolve the network and its shell."""
+        if self.shell is not None:
+            self.shell.delist()
+            self.shell.remove()
+            self.shell = None
+        self.remove()

@@ -1,0 +1,201 @@
+"""Training organisations as Mesa agents: catalogue, prices, marketing, canvassing, survival.
+
+Each agent stands for a cohort of `weight` similar real organisations (see docs/ODD.md), so the
+ecology of strategies does not depend on how many holders are simulated. Money on this side is
+in national euros for the whole cohort; decisions compare amounts per real organisation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.domain import BUSINESS_CREATION, CHANNELS, N_TOPICS, STRATEGIES
+
+if TYPE_CHECKING:
+    from sim.model import CPFModel
+
+QUALITY, GENERALIST, OPPORTUNIST, SHELL = range(4)
+BASE_MARKETING_EUR = 300.0  # assumption: monthly listing upkeep and minimal promotion, per org
+HISTORY_MONTHS = 6
+
+
+class Organisation(mesa.Agent):
+    """A cohort of training organisations following one strategy."""
+
+    model: CPFModel
+
+    def __init__(self, model: CPFModel, strategy: int, network: int | None = None) -> None:
+        super().__init__(model)
+        m = model.params.market
+        rng = model.streams.get("organisations", model.month, salt=self.unique_id)
+        self.strategy = strategy
+        self.network = network
+        self.weight = m.organisations_per_agent
+        self.listed = True
+        self.qualiopi = False
+        self.law_abiding = bool(rng.random() < m.law_abiding_share)
+        self.price_factor = m.markup[strategy]
+        self.marketing_stock = BASE_MARKETING_EUR / (1 - m.visibility_decay)
+        self.canvassing = 1.0 if strategy == OPPORTUNIST else 0.0
+        self.offers: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+        self.revenue = 0.0
+        self.costs = 0.0
+        self.calls = 0.0
+        self.pressured_revenue = 0.0
+        self.pressured_value = 0.0
+        self.sales_trend = 0.0
+        self.previous_sales = 0.0
+        self.profit = 0.0
+        self.months_loss = 0
+        self.satisfaction = 0.0
+        self.satisfaction_n = 0
+        self.fraud_paid = np.zeros((HISTORY_MONTHS, len(CHANNELS)))
+        model.org_by_id[self.unique_id] = self
+        self.create_catalogue(rng)
+        self.rating = float(np.mean(model.offers.quality[self.offers])) if self.offers.size else 0.5
+
+    @property
+    def visibility(self) -> float:
+        """Search-ranking visibility from the marketing stock per organisation (log scale)."""
+        return float(np.log1p(self.marketing_stock / 1000.0))
+
+    @property
+    def displayed_rating(self) -> float:
+        """The rating holders see: real satisfaction plus what the strategy games."""
+        gaming = self.model.params.market.rating_gaming[self.strategy]
+        return float(np.clip(self.rating + gaming, 0.0, 1.0))
+
+    def create_catalogue(self, rng: np.random.Generator) -> None:
+        """Draw the catalogue of offers for the current strategy and list it."""
+        m, s = self.model.params.market, self.strategy
+        k = m.offers_per_organisation
+        topics = rng.choice(N_TOPICS, size=k, p=np.array(m.topic_shares[s]) / sum(m.topic_shares[s]))
+        if self.model.policy.business_creation_restricted and s != QUALITY:
+            topics = topics[topics != BUSINESS_CREATION]
+        hours = np.array(m.topic_hours)[topics] * rng.lognormal(0.0, 0.3, topics.size)
+        fair_price = hours * np.array(m.fair_hourly_eur)[topics]
+        clip01 = lambda mean: np.clip(rng.normal(mean, 0.1, topics.size), 0.0, 1.0)  # noqa: E731
+        remote = rng.random(topics.size) < m.remote_share[s]
+        self.offers = self.model.offers.add(
+            self.unique_id,
+            topics.astype(np.int8),
+            hours.astype(np.float32),
+            fair_price,
+            fair_price * self.price_factor,
+            clip01(m.quality[s]).astype(np.float32),
+            clip01(m.fit_general[s]).astype(np.float32),
+            clip01(m.fit_self_employed[s]).astype(np.float32),
+            remote,
+        ).astype(np.intp)
+        self.set_prices()
+
+    def set_prices(self) -> None:
+        """Price the catalogue: cost-plus, demand-led, or anchored on holders' balances."""
+        model, m, offers = self.model, self.model.params.market, self.model.offers
+        ids = self.offers
+        if self.strategy == GENERALIST:
+            step = m.price_adjustment * float(np.sign(self.sales_trend))
+            self.price_factor = float(np.clip(self.price_factor * (1 + step), 0.8, 3.0))
+        price = offers.fair_price[ids] * self.price_factor
+        if self.strategy in (OPPORTUNIST, SHELL):
+            anchored = m.balance_anchor * model.buyer_balance
+            price = np.maximum(offers.fair_price[ids] * 0.8, anchored)
+        cap = model.policy.price_cap_eur
+        if cap > 0:
+            price = np.minimum(price, cap)
+        offers.price[ids] = price
+
+    def decide_canvassing(self) -> None:
+        """Opportunists canvass unless banned and either law-abiding or deterred by the fines."""
+        if self.strategy != OPPORTUNIST or not self.listed:
+            self.canvassing = 0.0
+            return
+        policy = self.model.policy
+        if not policy.canvassing_ban:
+            self.canvassing = 1.0
+            return
+        if self.law_abiding:
+            self.canvassing = 0.0
+            return
+        expected_fine = policy.canvassing_enforcement * self.model.params.platform.canvassing_fine_eur
+        self.canvassing = 1.0 if self.pressured_value > expected_fine else 0.0
+
+    def receive(self, amount: float, delivery_cost: float, channel: int | None) -> None:
+        """Book a payment (national euros) and its delivery cost."""
+        self.revenue += amount
+        self.costs += delivery_cost
+        if channel is not None:
+            self.fraud_paid[0, channel] += amount / self.model.scale
+
+    def rate(self, satisfaction: float, n: int) -> None:
+        """Collect end-of-course satisfaction (0-1) from `n` holders."""
+        self.satisfaction += satisfaction
+        self.satisfaction_n += n
+
+    def settle(self) -> None:
+        """Close the month's books: costs, profit, visibility, rating; reset flows."""
+        m = self.model.params.market
+        s = self.strategy
+        marketing = m.marketing_share[s] * self.revenue
+        costs = (
+            self.costs
+            + self.weight * m.fixed_cost_eur
+            + marketing
+            + self.calls * m.canvassing_cost_eur
+        )
+        self.profit = 0.7 * self.profit + 0.3 * (self.revenue - costs)
+        self.months_loss = self.months_loss + 1 if self.profit < 0 else 0
+        self.marketing_stock = (
+            m.visibility_decay * self.marketing_stock + marketing / self.weight + BASE_MARKETING_EUR
+        )
+        if self.satisfaction_n:
+            self.rating = 0.8 * self.rating + 0.2 * self.satisfaction / self.satisfaction_n
+        self.pressured_value = 0.7 * self.pressured_value + 0.3 * (
+            self.pressured_revenue / self.weight - self.calls / self.weight * m.canvassing_cost_eur
+        )
+        sales = self.revenue
+        self.sales_trend = sales - self.previous_sales
+        self.previous_sales = 0.5 * self.previous_sales + 0.5 * sales
+        self.revenue = self.costs = self.calls = self.pressured_revenue = 0.0
+        self.satisfaction, self.satisfaction_n = 0.0, 0
+        self.fraud_paid = np.roll(self.fraud_paid, 1, axis=0)
+        self.fraud_paid[0] = 0.0
+
+    def wants_to_exit(self) -> bool:
+        """Exit after persistent losses (shells live and die with their network)."""
+        return self.network is None and self.months_loss >= self.model.params.market.exit_after_loss_months
+
+    def imitate(self, profit_per_org: dict[int, float], rng: np.random.Generator) -> bool:
+        """Sometimes copy a more profitable legal strategy, repositioning the catalogue."""
+        m = self.model.params.market
+        if self.network is not None or rng.random() >= m.imitation_rate:
+            return False
+        other = int(rng.choice([s for s in (QUALITY, GENERALIST, OPPORTUNIST) if s != self.strategy]))
+        own = self.profit / self.weight
+        theirs = profit_per_org.get(other, 0.0)
+        if theirs <= 0 or theirs <= max(own, own * m.imitation_margin):
+            return False
+        self.withdraw_offers()
+        self.strategy = other
+        self.price_factor = m.markup[other]
+        self.create_catalogue(rng)
+        return True
+
+    def withdraw_offers(self) -> None:
+        """Take the catalogue off the platform."""
+        self.model.offers.active[self.offers] = False
+
+    def delist(self) -> None:
+        """Removed from the platform: offers withdrawn, no more sales."""
+        self.listed = False
+        self.canvassing = 0.0
+        self.withdraw_offers()
+
+    @property
+    def strategy_name(self) -> str:
+        """Name of the current strategy."""
+        return STRATEGIES[self.strategy]

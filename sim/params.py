@@ -1,0 +1,689 @@
+"""Typed, frozen parameters of one run, one dataclass per section of the config.
+
+Every field says its meaning, unit and source: a figure from DOMAIN.md / the calibration table
+("source: ..."), or "assumption: ...". Fields marked "fitted" are set by the calibration
+(configs/calibration/). Values are checked in `__post_init__`; a bad value raises ConfigError
+naming the key, the value and what is allowed, before any work is done.
+
+Regulation levers (`RegulationParams`) accept a constant or a dated schedule (a mapping
+"YYYY-MM" -> value); their per-lever checks live with the levers in sim/levers.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sim.calendar import LAST_MONTH, month_index
+from sim.domain import LEGAL_STRATEGIES, N_TOPICS, STRATEGIES
+from sim.errors import ConfigError
+
+
+def _check_ranges(section: object, rules: dict[str, tuple[float, float | None]]) -> None:
+    """Raise ConfigError for the first field outside its [low, high] range (high None: open)."""
+    for name, (low, high) in rules.items():
+        value = getattr(section, name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(name, value, "a number")
+        if value < low or (high is not None and value > high):
+            allowed = f"a number >= {low}" if high is None else f"a number in [{low}, {high}]"
+            raise ConfigError(name, value, allowed)
+
+
+def _check_shares(name: str, shares: list[float], size: int) -> None:
+    """Shares must be `size` non-negative numbers summing to 1 (within 1e-6)."""
+    if len(shares) != size or any(s < 0 for s in shares) or abs(sum(shares) - 1) > 1e-6:
+        raise ConfigError(name, list(shares), f"{size} non-negative shares summing to 1")
+
+
+PROBABILITY = (0.0, 1.0)
+NON_NEGATIVE = (0.0, None)
+
+
+@dataclass(frozen=True)
+class PopulationParams:
+    """Who the account holders are and how their rights accrue (DOMAIN.md §2)."""
+
+    holders: int = 100_000
+    """Simulated account holders; results are scaled to `national_holders`."""
+    national_holders: int = 38_800_000
+    """source: 38.8 M holders of a funded CPF, late 2021 (nosdeputes.fr)."""
+    share_job_seeker: float = 0.09
+    """Share of holders who are job seekers. assumption: ~2.5-3.5 M registered job seekers
+    among ~39 M holders."""
+    share_self_employed: float = 0.09
+    """Share who are self-employed / micro-entrepreneurs. assumption: ~3.5 M of ~39 M."""
+    share_below_bac: float = 0.34
+    """Share with at most CAP/BEP. source: 34% of the active population (calibration table)."""
+    share_no_qualification: float = 0.12
+    """Share below CAP/BEP (entitled to the €800 rule); a subset of `share_below_bac`.
+    assumption."""
+    accrual_eur: float = 500.0
+    """Yearly credit for a full year at least half-time. source: Code du travail (centre-inffo)."""
+    cap_eur: float = 5000.0
+    """Balance cap. source: centre-inffo."""
+    accrual_low_qualified_eur: float = 800.0
+    """Yearly credit below qualification level 3. source: centre-inffo."""
+    cap_low_qualified_eur: float = 8000.0
+    """Balance cap below level 3. source: centre-inffo."""
+    work_intensity_mean: float = 0.62
+    """Mean share of a full yearly credit a working holder earns (part-time, partial years).
+    fitted to the average balance of early 2022 (€1,460-1,573, DARES/CDC)."""
+    self_employed_contributing: float = 0.8
+    """Share of the self-employed who pay the training contribution and so accrue.
+    assumption."""
+    credit_month: int = 4
+    """Calendar month in which last year's rights are credited. source: 'first half of the
+    following year' (DOMAIN.md §2); April is an assumption within it."""
+    initial_balance_mean_eur: float = 650.0
+    """Mean balance in January 2019 (2018 hours converted at €15/h). assumption, consistent
+    with ~€1,040 for salaried holders in 2019/20 (Europe 1) after the 2019 credit."""
+    exit_per_year: float = 0.025
+    """Yearly probability a holder leaves the labour force (retires); the balance expires and a
+    new holder with no balance takes the place. assumption: ~40-year working lives."""
+    employer_topup_share: float = 0.04
+    """Share of purchases topped up by an employer (copayment-exempt). assumption."""
+    franceconnect_share: float = 0.8
+    """Share of holders able to log in with FranceConnect. assumption."""
+    verified_id_share: float = 0.04
+    """Share holding a verified digital identity (FranceConnect+) in 2019. assumption."""
+    vulnerability_mean: float = 0.25
+    """Mean susceptibility to scams (0-1); 1.5x higher below the bac. assumption."""
+    trust_initial: float = 0.6
+    """Initial trust in the CPF (0-1). assumption."""
+    awareness_initial: float = 0.2
+    """Share of holders who know they can use their CPF, January 2019. assumption (take-up
+    1.7% of private employees in 2018, 20minutes.fr)."""
+
+    def __post_init__(self) -> None:
+        _check_ranges(
+            self,
+            {
+                "holders": (1000, 50_000_000),
+                "national_holders": (1, None),
+                "share_job_seeker": PROBABILITY,
+                "share_self_employed": PROBABILITY,
+                "share_below_bac": PROBABILITY,
+                "share_no_qualification": PROBABILITY,
+                "accrual_eur": NON_NEGATIVE,
+                "cap_eur": NON_NEGATIVE,
+                "accrual_low_qualified_eur": NON_NEGATIVE,
+                "cap_low_qualified_eur": NON_NEGATIVE,
+                "work_intensity_mean": (0.01, 1.0),
+                "self_employed_contributing": PROBABILITY,
+                "credit_month": (1, 12),
+                "initial_balance_mean_eur": NON_NEGATIVE,
+                "exit_per_year": PROBABILITY,
+                "employer_topup_share": PROBABILITY,
+                "franceconnect_share": PROBABILITY,
+                "verified_id_share": PROBABILITY,
+                "vulnerability_mean": (0.0, 0.66),
+                "trust_initial": PROBABILITY,
+                "awareness_initial": PROBABILITY,
+            },
+        )
+        if self.share_job_seeker + self.share_self_employed > 1:
+            raise ConfigError(
+                "share_self_employed", self.share_self_employed, "shares of statuses sum to <= 1"
+            )
+        if self.share_no_qualification > self.share_below_bac:
+            raise ConfigError(
+                "share_no_qualification",
+                self.share_no_qualification,
+                f"at most share_below_bac ({self.share_below_bac})",
+            )
+
+    @property
+    def scale(self) -> float:
+        """National-equivalent units per simulated holder."""
+        return self.national_holders / self.holders
+
+
+@dataclass(frozen=True)
+class BehaviourParams:
+    """How holders decide: needs, search, choice, checkout, completion, trust (DOMAIN.md §2)."""
+
+    need_rate_employee: float = 0.01
+    """Monthly probability an employee without a need develops one. fitted."""
+    need_rate_job_seeker: float = 0.04
+    """Same for a job seeker (training is part of job search). fitted."""
+    need_rate_self_employed: float = 0.012
+    """Same for a self-employed holder. assumption (usage 'very low' is an outcome, not input)."""
+    need_fade: float = 0.08
+    """Monthly probability an unmet need fades. assumption (mean life ~1 year)."""
+    topic_shares_employee: list[float] = field(
+        default_factory=lambda: [0.24, 0.2, 0.14, 0.08, 0.14, 0.17, 0.03]
+    )
+    """Topics of employees' and job seekers' needs (order of sim.domain.TOPICS). assumption,
+    near the 2020 shares of entries: transport 25.9%, languages 17%, orientation 15.2%,
+    IT 10.3% (francebleu/DARES)."""
+    topic_shares_self_employed: list[float] = field(
+        default_factory=lambda: [0.08, 0.08, 0.14, 0.15, 0.05, 0.05, 0.45]
+    )
+    """Topics of the self-employed's needs. assumption: legal structure, tax, sales and digital
+    marketing dominate (seed article)."""
+    need_value_median_eur: float = 400.0
+    """Median euros a holder would pay out of pocket to meet a need. assumption, set so that
+    ~20% would pay a typical course (~€1,300) themselves (CDC/DARES survey, 2021 cohort)."""
+    need_value_sigma: float = 1.3
+    """Log-normal spread of that willingness to pay. assumption (see above)."""
+    induced_need_value_factor: float = 0.25
+    """Willingness to pay for a need induced by marketing, relative to a genuine one.
+    assumption: 'selling to the credit rather than the need'."""
+    search_rate: float = 0.35
+    """Monthly probability an aware holder with a need searches the platform. assumption."""
+    pre_app_access: float = 0.25
+    """Search ease before the direct-purchase app (Nov 2019), relative to after. fitted."""
+    awareness_rate: float = 0.01
+    """Monthly probability an unaware holder learns of the CPF from the media. fitted."""
+    word_of_mouth: float = 2.0
+    """Awareness gained per enrolment per 1% of holders enrolled that month. fitted."""
+    marketing_reach: float = 0.5
+    """Monthly awareness and induced-need probability per unit of mean organisation
+    visibility (advertising on social networks). fitted."""
+    shown_offers: int = 10
+    """Offers the platform shows per search. assumption."""
+    query_variants: int = 8
+    """Distinct result pages per need and profile in a month (queries differ). assumption."""
+    ranking_noise: float = 0.6
+    """Spread of what the ranking does not see (query words, location), in visibility
+    units (Gumbel scale). assumption."""
+    beta_relevance: float = 4.0
+    """Choice weight of an offer's relevance to the need (logit). assumption."""
+    beta_rating: float = 2.0
+    """Choice weight of the displayed rating (0-1). assumption."""
+    beta_visibility: float = 0.5
+    """Choice weight of the offer's visibility (salience). assumption."""
+    beta_position: float = 0.15
+    """Utility lost per rank down the result list (attention). assumption."""
+    beta_price: float = 1.5
+    """Choice weight per €1,000 of price above the holder's balance. assumption."""
+    min_relevance: float = 0.35
+    """A holder gives up ('no offer found') if no shown offer is at least this relevant.
+    assumption."""
+    trust_search_elasticity: float = 1.0
+    """Search probability scales as (trust / initial trust) ** elasticity. assumption."""
+    abandon_remote: float = 0.18
+    """Abandonment of fully remote courses. source: DARES, 2021 cohort (18%)."""
+    abandon_in_person: float = 0.02
+    """Abandonment of in-person courses. source: DARES, 2021 cohort (2%)."""
+    abandon_pressured_extra: float = 0.3
+    """Extra abandonment of a course a holder was pressured into. assumption."""
+    abandon_low_quality_extra: float = 0.15
+    """Extra abandonment for a course of quality 0 (linear to 0 at quality 1). assumption."""
+    useful_quality: float = 0.5
+    """Minimum course quality for a completed course to count as useful. assumption."""
+    useful_relevance: float = 0.6
+    """Minimum relevance to the need for a completed course to count as useful. assumption."""
+    trust_gain_useful: float = 0.08
+    """Trust gained after a useful course. assumption."""
+    trust_loss_bad_course: float = 0.05
+    """Trust lost after a course that was not useful. assumption."""
+    trust_loss_scam: float = 0.3
+    """Trust lost by a victim of a takeover or pressured enrolment. assumption."""
+    trust_loss_friction: float = 0.03
+    """Trust lost when giving up at checkout because of a lever. assumption."""
+    trust_news: float = 0.002
+    """Monthly trust lost by everyone per 1 per 1,000 holders defrauded that month (media).
+    assumption."""
+    trust_recovery: float = 0.01
+    """Monthly drift of trust back toward its initial level. assumption."""
+    discover_takeover: float = 0.3
+    """Monthly probability a takeover victim discovers the purchase. assumption."""
+    report_takeover: float = 0.6
+    """Probability a victim who discovers it reports it to the platform. assumption."""
+    report_pressured: float = 0.15
+    """Monthly probability a pressured holder reports the organisation. assumption."""
+    income_factor_below_bac: float = 0.7
+    """Willingness to pay of holders below the bac relative to others. assumption."""
+    income_factor_job_seeker: float = 0.6
+    """Willingness to pay of job seekers relative to employees. assumption."""
+
+    def __post_init__(self) -> None:
+        _check_ranges(
+            self,
+            {
+                "need_rate_employee": PROBABILITY,
+                "need_rate_job_seeker": PROBABILITY,
+                "need_rate_self_employed": PROBABILITY,
+                "need_fade": PROBABILITY,
+                "need_value_median_eur": (0.01, None),
+                "need_value_sigma": NON_NEGATIVE,
+                "induced_need_value_factor": NON_NEGATIVE,
+                "search_rate": PROBABILITY,
+                "pre_app_access": PROBABILITY,
+                "awareness_rate": PROBABILITY,
+                "word_of_mouth": NON_NEGATIVE,
+                "marketing_reach": NON_NEGATIVE,
+                "shown_offers": (1, 100),
+                "query_variants": (1, 64),
+                "ranking_noise": NON_NEGATIVE,
+                "beta_relevance": NON_NEGATIVE,
+                "beta_rating": NON_NEGATIVE,
+                "beta_visibility": NON_NEGATIVE,
+                "beta_price": NON_NEGATIVE,
+                "beta_position": NON_NEGATIVE,
+                "min_relevance": PROBABILITY,
+                "trust_search_elasticity": NON_NEGATIVE,
+                "abandon_remote": PROBABILITY,
+                "abandon_in_person": PROBABILITY,
+                "abandon_low_quality_extra": PROBABILITY,
+                "abandon_pressured_extra": PROBABILITY,
+                "useful_quality": PROBABILITY,
+                "useful_relevance": PROBABILITY,
+                "trust_gain_useful": PROBABILITY,
+                "trust_loss_bad_course": PROBABILITY,
+                "trust_loss_scam": PROBABILITY,
+                "trust_loss_friction": PROBABILITY,
+                "trust_news": NON_NEGATIVE,
+                "trust_recovery": PROBABILITY,
+                "discover_takeover": PROBABILITY,
+                "report_takeover": PROBABILITY,
+                "report_pressured": PROBABILITY,
+                "income_factor_below_bac": NON_NEGATIVE,
+                "income_factor_job_seeker": NON_NEGATIVE,
+            },
+        )
+        _check_shares("topic_shares_employee", self.topic_shares_employee, N_TOPICS)
+        _check_shares("topic_shares_self_employed", self.topic_shares_self_employed, N_TOPICS)
+        for name in ("shown_offers", "query_variants"):
+            if not isinstance(getattr(self, name), int):
+                raise ConfigError(name, getattr(self, name), "a whole number")
+
+
+@dataclass(frozen=True)
+class MarketParams:
+    """Training organisations and their offers (DOMAIN.md §2)."""
+
+    organisations: int = 120
+    """Organisation agents at the start; each stands for a cohort of similar organisations."""
+    national_organisations: int = 12_000
+    """Organisations selling through the CPF in January 2019. assumption, below the 25,000
+    listed at end 2021 (centre-inffo)."""
+    strategy_shares: list[float] = field(default_factory=lambda: [0.42, 0.4, 0.18])
+    """Initial shares of the legal strategies (quality, generalist, opportunist); shells are
+    opened by fraud networks. assumption."""
+    offers_per_organisation: int = 4
+    """Offers in each organisation's catalogue. assumption."""
+    topic_shares: list[list[float]] = field(
+        default_factory=lambda: [
+            [0.15, 0.15, 0.1, 0.1, 0.1, 0.25, 0.15],
+            [0.3, 0.2, 0.2, 0.1, 0.1, 0.1, 0.0],
+            [0.1, 0.2, 0.25, 0.25, 0.2, 0.0, 0.0],
+            [0.0, 0.2, 0.3, 0.35, 0.15, 0.0, 0.0],
+        ]
+    )
+    """Topics of each strategy's offers (rows: strategies; columns: sim.domain.TOPICS).
+    assumption: only quality specialists design self-employed essentials; opportunists crowd
+    into generic office/IT, languages, business creation and skills assessments."""
+    topic_hours: list[float] = field(default_factory=lambda: [35, 40, 30, 35, 24, 120, 30])
+    """Typical hours of a course per topic (order of sim.domain.TOPICS). assumption."""
+    fair_hourly_eur: list[float] = field(default_factory=lambda: [38, 22, 22, 26, 55, 11, 30])
+    """Fair price per hour of a course of average quality, per topic. assumption, with the
+    mean near the 2020 level of €16.80/h on long courses (managementdelaformation.fr)."""
+    markup: list[float] = field(default_factory=lambda: [1.1, 1.25, 1.5, 1.6])
+    """Initial price over the fair price, per strategy. assumption."""
+    balance_anchor: float = 0.85
+    """Opportunists and shells price toward this share of the buyer's balance. assumption:
+    'priced to exhaust the credit' (seed article)."""
+    price_adjustment: float = 0.03
+    """Monthly relative price change of generalists under excess or short demand. assumption."""
+    quality: list[float] = field(default_factory=lambda: [0.8, 0.6, 0.3, 0.05])
+    """Mean real quality (0-1) per strategy. assumption."""
+    fit_general: list[float] = field(default_factory=lambda: [0.9, 0.75, 0.55, 0.3])
+    """Fit of a course to an employee's or job seeker's need on its topic, per strategy."""
+    fit_self_employed: list[float] = field(default_factory=lambda: [0.75, 0.3, 0.2, 0.1])
+    """Fit to a self-employed holder's need; only quality specialists design for them.
+    assumption (seed article)."""
+    remote_share: list[float] = field(default_factory=lambda: [0.15, 0.35, 0.7, 0.8])
+    """Share of remote courses per strategy before 2020. assumption (6% of trainings fully
+    remote in 2019, 51% in 2021: DARES)."""
+    marketing_share: list[float] = field(default_factory=lambda: [0.03, 0.08, 0.25, 0.1])
+    """Share of revenue spent on marketing and platform SEO, per strategy. assumption."""
+    rating_gaming: list[float] = field(default_factory=lambda: [0.0, 0.05, 0.3, 0.4])
+    """Rating inflation (fake reviews, pressured surveys), per strategy. assumption."""
+    canvassing_calls: float = 1000.0
+    """Canvassing calls per opportunist organisation per month (national). assumption."""
+    canvassing_success: float = 0.03
+    """Probability a called holder of vulnerability 1 is pressured into a sign-up. fitted."""
+    canvassing_cost_eur: float = 0.5
+    """Cost of one canvassing call. assumption."""
+    law_abiding_share: float = 0.3
+    """Share of canvassing opportunists who stop as soon as canvassing is banned. assumption."""
+    fixed_cost_eur: float = 300.0
+    """Monthly fixed cost of one organisation's CPF activity (national euros). assumption:
+    most organisations also sell outside the CPF."""
+    delivery_cost_share: list[float] = field(default_factory=lambda: [0.7, 0.55, 0.3, 0.02])
+    """Delivery cost as a share of the fair price, per strategy. assumption."""
+    entry_rate: float = 0.15
+    """Monthly entrants per active organisation agent per unit of mean profit margin. fitted."""
+    max_entrants_per_month: int = 8
+    """Cap on new organisation agents per month. assumption (keeps the agent count bounded)."""
+    exit_after_loss_months: int = 12
+    """Months of losses after which an organisation exits. assumption."""
+    imitation_rate: float = 0.03
+    """Monthly probability an organisation compares itself with another strategy. assumption."""
+    imitation_margin: float = 1.3
+    """Another strategy must be this many times more profitable to be copied. assumption."""
+    qualiopi_pass: list[float] = field(default_factory=lambda: [0.97, 0.9, 0.65, 0.5])
+    """Probability an organisation obtains Qualiopi when required, per strategy. assumption."""
+    visibility_decay: float = 0.8
+    """Monthly retention of the marketing stock behind visibility. assumption."""
+    lockdown_remote_share: float = 0.85
+    """Share of courses delivered remotely during a lockdown month. assumption."""
+
+    def __post_init__(self) -> None:
+        _check_ranges(
+            self,
+            {
+                "organisations": (4, 100_000),
+                "national_organisations": (1, None),
+                "offers_per_organisation": (1, 50),
+                "balance_anchor": PROBABILITY,
+                "price_adjustment": PROBABILITY,
+                "canvassing_calls": NON_NEGATIVE,
+                "canvassing_success": PROBABILITY,
+                "canvassing_cost_eur": NON_NEGATIVE,
+                "law_abiding_share": PROBABILITY,
+                "fixed_cost_eur": NON_NEGATIVE,
+                "entry_rate": NON_NEGATIVE,
+                "max_entrants_per_month": (0, 10_000),
+                "exit_after_loss_months": (1, 1000),
+                "imitation_rate": PROBABILITY,
+                "imitation_margin": (1.0, None),
+                "visibility_decay": PROBABILITY,
+                "lockdown_remote_share": PROBABILITY,
+            },
+        )
+        _check_shares("strategy_shares", self.strategy_shares, len(LEGAL_STRATEGIES))
+        if len(self.topic_shares) != len(STRATEGIES):
+            raise ConfigError("topic_shares", self.topic_shares, "4 rows, one per strategy")
+        for row, shares in zip(STRATEGIES, self.topic_shares, strict=True):
+            _check_shares(f"topic_shares[{row}]", shares, N_TOPICS)
+        for name in ("topic_hours", "fair_hourly_eur"):
+            values = getattr(self, name)
+            if len(values) != N_TOPICS or any(v <= 0 for v in values):
+                raise ConfigError(name, list(values), f"{N_TOPICS} positive numbers, one per topic")
+        for name in (
+            "markup",
+            "quality",
+            "fit_general",
+            "fit_self_employed",
+            "remote_share",
+            "marketing_share",
+            "rating_gaming",
+            "qualiopi_pass",
+            "delivery_cost_share",
+        ):
+            values = getattr(self, name)
+            high = None if name == "markup" else 1.0
+            if len(values) != len(STRATEGIES) or any(
+                v < 0 or (high is not None and v > high) for v in values
+            ):
+                bound = "non-negative" if high is None else "in [0, 1]"
+                raise ConfigError(name, list(values), f"4 numbers {bound}, one per strategy")
+
+    @property
+    def organisations_per_agent(self) -> float:
+        """Real organisations each agent stands for."""
+        return self.national_organisations / self.organisations
+
+
+@dataclass(frozen=True)
+class FraudParams:
+    """Fraud networks and their channels (DOMAIN.md §2)."""
+
+    networks: int = 2
+    """Fraud networks active in January 2019 (national count). assumption."""
+    max_networks: int = 60
+    """Upper bound on simultaneously active networks. assumption."""
+    entry_rate: float = 0.15
+    """Monthly expected entrants per unit of mean network profit over `entry_profit_eur`. fitted."""
+    entry_profit_eur: float = 200_000.0
+    """Monthly profit of a network that attracts one entrant a month on average. assumption."""
+    contacts: float = 60_000.0
+    """Phishing SMS/e-mails or calls a network makes per month (national). assumption."""
+    contact_cost_eur: float = 0.1
+    """Cost of one contact (SMS, call-centre minute). assumption."""
+    reuse_compromised: float = 0.1
+    """Monthly probability a compromised account still holding rights is tried again.
+    assumption."""
+    phishing_success: float = 0.02
+    """Probability a contacted holder of vulnerability 1 hands over credentials. fitted."""
+    canvassing_success: float = 0.03
+    """Probability a network's call pressures a holder of vulnerability 1 into a sign-up."""
+    ghost_recruits: float = 300.0
+    """Straw holders a network can recruit per month for ghost training (national). fitted."""
+    ghost_acceptance: float = 0.2
+    """Probability a straw holder approached accepts a kickback. assumption."""
+    kickback_share: float = 0.2
+    """Share of a ghost course's price paid back to the straw holder. assumption."""
+    takeover_success: list[float] = field(default_factory=lambda: [0.98, 0.9, 0.6, 0.05])
+    """Probability stolen credentials pass the identity check, per level (none, password,
+    FranceConnect, FranceConnect+), before circumvention. assumption."""
+    pressured_block: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.1, 0.45])
+    """Share of pressured sign-ups the identity check stops (the caller cannot complete the
+    checkout for the holder), per level. assumption."""
+    circumvention_max: float = 0.5
+    """Share of the remaining control a fully experienced network defeats (SIM swaps, forged
+    identities, fake attendance). assumption: 'professionalising in abuse' (seed article)."""
+    learning_rate: float = 0.03
+    """Experience gained per month of activity (toward 1). assumption."""
+    sanction_exit: float = 0.5
+    """Probability a network exits after one of its organisations is sanctioned. assumption."""
+    loss_exit_months: int = 6
+    """Months without profit after which a network exits. assumption."""
+    channel_temperature: float = 3.0
+    """Sensitivity of the channel allocation to relative returns (softmax). assumption."""
+    exploration: float = 0.1
+    """Minimum share of effort kept on each channel. assumption."""
+    copayment_tolerance_eur: float = 150.0
+    """A pressured holder asked to pay a copayment c signs with probability exp(-c/this).
+    assumption: the pitch is 'training offered, at no cost'."""
+    fake_attendance: float = 0.15
+    """Probability faked attendance passes an attendance check, before circumvention.
+    assumption."""
+    anomaly_evasion: float = 0.5
+    """Share of anomaly detection a fully experienced network evades. assumption."""
+    anomaly_signal: float = 0.9
+    """Probability anomaly detection at strength 1 flags a fraudulent dossier. assumption."""
+
+    def __post_init__(self) -> None:
+        _check_ranges(
+            self,
+            {
+                "networks": (0, 10_000),
+                "max_networks": (0, 10_000),
+                "entry_rate": NON_NEGATIVE,
+                "entry_profit_eur": (1.0, None),
+                "contacts": NON_NEGATIVE,
+                "contact_cost_eur": NON_NEGATIVE,
+                "reuse_compromised": PROBABILITY,
+                "phishing_success": PROBABILITY,
+                "canvassing_success": PROBABILITY,
+                "ghost_recruits": NON_NEGATIVE,
+                "ghost_acceptance": PROBABILITY,
+                "kickback_share": PROBABILITY,
+                "circumvention_max": PROBABILITY,
+                "learning_rate": PROBABILITY,
+                "sanction_exit": PROBABILITY,
+                "loss_exit_months": (1, 1000),
+                "channel_temperature": NON_NEGATIVE,
+                "exploration": (0.0, 0.33),
+                "copayment_tolerance_eur": (0.01, None),
+                "anomaly_evasion": PROBABILITY,
+                "fake_attendance": PROBABILITY,
+                "anomaly_signal": PROBABILITY,
+            },
+        )
+        for name in ("takeover_success", "pressured_block"):
+            values = getattr(self, name)
+            if len(values) != 4 or any(not 0 <= v <= 1 for v in values):
+                raise ConfigError(name, list(values), "4 probabilities, one per identity level")
+        if self.networks > self.max_networks:
+            raise ConfigError("networks", self.networks, f"at most max_networks ({self.max_networks})")
+
+
+@dataclass(frozen=True)
+class PlatformParams:
+    """The platform's checkout and the regulator's means (DOMAIN.md §2)."""
+
+    id_give_up_missing: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.5, 0.45])
+    """Probability a holder lacking the required login gives up rather than obtaining it, per
+    identity level (none, password, FranceConnect, FranceConnect+). assumption."""
+    id_give_up_missing_below_bac: float = 1.4
+    """Multiplier of that probability for holders below the bac (digital literacy). assumption."""
+    id_friction: list[float] = field(default_factory=lambda: [0.0, 0.01, 0.02, 0.04])
+    """Probability a holder with the required login still gives up at checkout. assumption."""
+    anomaly_false_positive: float = 0.03
+    """Probability anomaly detection at strength 1 flags an honest dossier. assumption."""
+    flagged_give_up: float = 0.3
+    """Probability an honest holder whose dossier is delayed gives up. assumption."""
+    audit_capacity_per_month: float = 400.0
+    """Most audits the regulators can run per month (national). assumption."""
+    audit_cost_eur: float = 6000.0
+    """Cost of one audit. assumption."""
+    audit_detection: list[float] = field(default_factory=lambda: [0.02, 0.05, 0.35, 0.7])
+    """Probability an audit finds grounds to delist, per strategy. assumption."""
+    clawback_share: float = 0.3
+    """Share of a delisted organisation's last 6 months of fraudulent payments recovered.
+    assumption (2021: €31.2 M of payments suspended, Sénat)."""
+    report_investigation: float = 0.5
+    """Probability a report leads to an investigation of the organisation. assumption."""
+    restore_rights: float = 0.05
+    """Probability a reported takeover victim has their rights restored. assumption (2022:
+    €620,314 restored to 535 holders for 50,000 reports, Sénat)."""
+    reports_to_audit: float = 0.0005
+    """Audit probability added per report received about an organisation (national). assumption."""
+    canvassing_fine_eur: float = 375_000.0
+    """Fine for a company caught canvassing after the ban. source: loi 2022-1587."""
+    anticipation_months: int = 3
+    """Months before an announced copayment rise during which holders hurry. assumption."""
+    anticipation_boost: float = 0.5
+    """Relative rise in search during that window. assumption."""
+    attendance_paid_if_abandoned: float = 0.25
+    """Share of the price paid for an abandoned course under payment on attendance. assumption."""
+
+    def __post_init__(self) -> None:
+        _check_ranges(
+            self,
+            {
+                "id_give_up_missing_below_bac": NON_NEGATIVE,
+                "anomaly_false_positive": PROBABILITY,
+                "flagged_give_up": PROBABILITY,
+                "audit_capacity_per_month": NON_NEGATIVE,
+                "audit_cost_eur": NON_NEGATIVE,
+                "clawback_share": PROBABILITY,
+                "report_investigation": PROBABILITY,
+                "restore_rights": PROBABILITY,
+                "reports_to_audit": PROBABILITY,
+                "canvassing_fine_eur": NON_NEGATIVE,
+                "anticipation_months": (0, 24),
+                "anticipation_boost": NON_NEGATIVE,
+                "attendance_paid_if_abandoned": PROBABILITY,
+            },
+        )
+        for name, size in (("id_give_up_missing", 4), ("id_friction", 4), ("audit_detection", 4)):
+            values = getattr(self, name)
+            if len(values) != size or any(not 0 <= v <= 1 for v in values):
+                raise ConfigError(name, list(values), f"{size} probabilities")
+
+
+@dataclass(frozen=True)
+class ContextParams:
+    """Dated events outside regulation: the app launch and the 2020-21 lockdowns."""
+
+    app_launch: str = "2019-11"
+    """Month the direct-purchase app opened. source: CDC, 21 Nov 2019."""
+    lockdown_months: list[str] = field(
+        default_factory=lambda: ["2020-03", "2020-04", "2020-05", "2020-11", "2020-12", "2021-04"]
+    )
+    """Months when in-person courses were mostly closed. source: French lockdowns."""
+
+    def __post_init__(self) -> None:
+        for name, dates in (("app_launch", [self.app_launch]), ("lockdown_months", self.lockdown_months)):
+            for date in dates:
+                try:
+                    month_index(date)
+                except ValueError:
+                    raise ConfigError(name, date, "months written 'YYYY-MM'") from None
+
+
+@dataclass(frozen=True)
+class RegulationParams:
+    """Regulation levers; each a constant or a dated schedule {"YYYY-MM": value}.
+
+    Values here are the `none` scenario (no levers); scenarios set them. Each lever's meaning,
+    allowed values and mechanism are in sim/levers.py and docs/ODD.md.
+    """
+
+    identity_check: Any = "none"
+    """'none' | 'password' | 'franceconnect' | 'franceconnect_plus'."""
+    canvassing_ban: Any = False
+    """Canvassing for CPF purchases is illegal (bool)."""
+    canvassing_enforcement: Any = 0.0
+    """Monthly probability an active canvasser is caught, under a ban (0-1)."""
+    copayment_eur: Any = 0.0
+    """Flat amount paid by the holder per purchase (euros, >= 0)."""
+    copayment_exempt: list[str] = field(default_factory=lambda: ["job_seeker", "employer_topup"])
+    """Groups exempt from the copayment: statuses and/or 'employer_topup'."""
+    qualiopi_required: Any = False
+    """Only Qualiopi-certified organisations may sell (bool)."""
+    audit_rate: Any = 0.0
+    """Audits per organisation per year (>= 0), within the audit capacity."""
+    payment_on_attendance: Any = False
+    """Organisations are paid only on proof of attendance (bool)."""
+    anomaly_detection: Any = 0.0
+    """Strength of anomaly detection on dossiers at checkout (0-1)."""
+    ranking: Any = "visibility"
+    """How the platform ranks offers: 'visibility' | 'relevance'."""
+    price_cap_eur: Any = 0.0
+    """Cap on the price of one course (euros; 0 means no cap)."""
+    business_creation_restricted: Any = False
+    """Business-creation courses limited to certified programmes (bool); the April 2022 decree."""
+
+
+@dataclass(frozen=True)
+class SimParams:
+    """Every parameter of one run."""
+
+    seed: int = 0
+    end: str = LAST_MONTH
+    """Last simulated month ('YYYY-MM', at most 2026-12); the run starts in January 2019."""
+    label: str = "custom"
+    """Scenario name, for reports."""
+    population: PopulationParams = field(default_factory=PopulationParams)
+    behaviour: BehaviourParams = field(default_factory=BehaviourParams)
+    market: MarketParams = field(default_factory=MarketParams)
+    fraud: FraudParams = field(default_factory=FraudParams)
+    platform: PlatformParams = field(default_factory=PlatformParams)
+    context: ContextParams = field(default_factory=ContextParams)
+    regulation: RegulationParams = field(default_factory=RegulationParams)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ConfigError("seed", self.seed, "a whole number >= 0")
+        try:
+            last = month_index(self.end)
+        except ValueError:
+            raise ConfigError("end", self.end, "a month written 'YYYY-MM'") from None
+        if not 0 <= last <= month_index(LAST_MONTH):
+            raise ConfigError("end", self.end, f"a month from 2019-01 to {LAST_MONTH}")
+        from sim.levers import check_regulation  # levers import params: import late
+
+        try:
+            check_regulation(self.regulation, self.n_months)
+        except ConfigError as error:
+            raise error.under("regulation") from None
+
+    @property
+    def n_months(self) -> int:
+        """Months simulated, from January 2019 to `end`."""
+        return month_index(self.end) + 1
+
+
+SECTIONS: dict[str, type] = {
+    f.name: f.default_factory  # type: ignore[misc]
+    for f in fields(SimParams)
+    if f.name not in ("seed", "end", "label")
+}

@@ -1,0 +1,119 @@
+"""Regulators (CDC, DGCCRF, France compétences): certification, audits, delisting, fines.
+
+Audit capacity is finite: audits requested by the audit rate and by reports are scaled down to
+the capacity. A delisted organisation loses its catalogue, part of its recent fraudulent
+payments is clawed back, and the fraud network behind a shell is sanctioned.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.domain import BUSINESS_CREATION
+from sim.organisations import GENERALIST, QUALITY, Organisation
+
+if TYPE_CHECKING:
+    from sim.model import CPFModel
+
+RESTRICTED_GENERALIST_SHARE = 0.3  # assumption: generalist business-creation offers removed, Apr 2022
+CAUGHT_CANVASSER_DELISTED = 0.5  # assumption: share of caught canvassers also delisted by CDC
+
+
+class Regulator:
+    """Certifies, audits and sanctions organisations on behalf of the state."""
+
+    def __init__(self, model: CPFModel) -> None:
+        self.model = model
+        self.reports: dict[int, float] = {}
+
+    def note_reports(self, offers: NDArray[np.intp], month: int) -> None:
+        """Reports or alerts about the organisations selling `offers` (national counts)."""
+        if offers.size == 0:
+            return
+        orgs, counts = np.unique(self.model.offers.organisation[offers], return_counts=True)
+        for org, count in zip(orgs.tolist(), counts.tolist(), strict=True):
+            self.reports[org] = self.reports.get(org, 0.0) + count * self.model.scale
+
+    def certify(self, org: Organisation) -> bool:
+        """Qualiopi certification attempt; the pass rate depends on the strategy."""
+        rng = self.model.streams.get("regulator", self.model.month, salt=org.unique_id)
+        org.qualiopi = bool(rng.random() < self.model.params.market.qualiopi_pass[org.strategy])
+        return org.qualiopi
+
+    def require_qualiopi(self, month: int) -> None:
+        """Qualiopi becomes compulsory: every uncertified organisation certifies or is delisted."""
+        for org in self.model.listed_organisations():
+            if not org.qualiopi and not self.certify(org):
+                self.delist(org, recover=False)
+
+    def restrict_business_creation(self, month: int) -> None:
+        """Withdraw business-creation offers of opportunists and shells, and some generalists'."""
+        model = self.model
+        rng = model.streams.get("regulator", month)
+        offers = model.offers
+        for org in model.listed_organisations():
+            ids = org.offers[offers.topic[org.offers] == BUSINESS_CREATION]
+            if org.strategy == QUALITY or ids.size == 0:
+                continue
+            if org.strategy == GENERALIST and rng.random() >= RESTRICTED_GENERALIST_SHARE:
+                continue
+            offers.active[ids] = False
+
+    def audit(self, month: int) -> None:
+        """This month's audits, by rate and by reports, within capacity; delist what is found."""
+        model = self.model
+        plat = model.params.platform
+        orgs = model.listed_organisations()
+        self.reports, reports = {}, self.reports
+        if not orgs:
+            return
+        rate = model.policy.audit_rate / 12.0
+        report_push = np.array(
+            [1 - np.exp(-plat.reports_to_audit * reports.get(o.unique_id, 0.0)) for o in orgs]
+        )
+        requested = np.minimum(1.0, rate + report_push)
+        weights = np.array([o.weight for o in orgs])
+        demand = float((requested * weights).sum())
+        if demand <= 0:
+            return
+        probability = requested * min(1.0, plat.audit_capacity_per_month / demand)
+        rng = model.streams.get("regulator", month)
+        audited = rng.random(len(orgs)) < probability
+        found = rng.random(len(orgs)) < np.array([plat.audit_detection[o.strategy] for o in orgs])
+        audits = float((probability * weights).sum())  # expected real audits run this month
+        model.recorder.add("audits", month, audits / model.scale)
+        model.recorder.add("audit_cost_eur", month, audits * plat.audit_cost_eur / model.scale)
+        for org, hit in zip(orgs, audited & found, strict=True):
+            if hit:
+                self.delist(org, recover=True)
+
+    def enforce_canvassing_ban(self, enforcement: float, month: int) -> None:
+        """Catch last month's canvassers: fines; CDC also delists some; networks are sanctioned."""
+        model = self.model
+        rng = model.streams.get("regulator", month, salt=1)
+        fine = model.params.platform.canvassing_fine_eur
+        for org in model.listed_organisations():
+            if org.canvassing <= 0:
+                continue
+            if rng.random() >= enforcement:
+                continue
+            org.costs += fine * org.weight
+            if org.network is not None:
+                model.network_by_id[org.network].sanctioned = True
+            if rng.random() < CAUGHT_CANVASSER_DELISTED:
+                self.delist(org, recover=True)
+
+    def delist(self, org: Organisation, recover: bool) -> None:
+        """Remove an organisation; claw back part of its recent fraudulent payments."""
+        model = self.model
+        org.delist()
+        model.recorder.add("organisations_delisted", model.month, org.weight / model.scale)
+        fraud_paid = org.fraud_paid.sum(axis=0)
+        if recover and fraud_paid.sum() > 0:
+            model.recover(fraud_paid * model.params.platform.clawback_share)
+            model.recorder.add("fraud_detected_eur", model.month, float(fraud_paid.sum()))
+        if org.network is not None and org.network in model.network_by_id:
+            model.network_by_id[org.network].sanctioned = True
