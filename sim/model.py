@@ -28,7 +28,7 @@ from sim.offers import Offers
 from sim.organisations import OPPORTUNIST, Organisation
 from sim.outcomes import Recorder
 from sim.params import SimParams
-from sim.platform import choose, result_page
+from sim.platform import choose, result_pages
 from sim.population import Population
 from sim.regulator import Regulator
 from sim.streams import Streams
@@ -176,19 +176,25 @@ class CPFModel(mesa.Model):
         rng = self.streams.get("choice", m)
         variants = b.query_variants
         self_employed = pop.status[searchers] == SELF_EMPLOYED
-        variant = rng.integers(0, variants, searchers.size)
-        group = (pop.need_topic[searchers].astype(np.int64) * 2 + self_employed) * variants + variant
+        profile = pop.need_topic[searchers].astype(np.int64) * 2 + self_employed
+        group = profile * variants + rng.integers(0, variants, searchers.size)
         gumbel = rng.gumbel(size=(searchers.size, b.shown_offers))
+        order = np.argsort(group, kind="stable")
+        keys, starts = np.unique(group[order], return_index=True)
+        bounds = np.append(starts, order.size)
+        pages: dict[int, list] = {}
         chosen_holders, chosen_offers, chosen_relevance = [], [], []
-        for key in np.unique(group):
-            rows = np.flatnonzero(group == key)
+        for key, lo, hi in zip(keys.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            rows = order[lo:hi]
             holders = searchers[rows]
-            profile = int(key) // variants
-            noise = b.ranking_noise * rng.gumbel(size=candidates.size)
-            page = result_page(
-                self.offers, candidates, visibility, rating, profile // 2, bool(profile % 2),
-                self.policy.ranking, b.shown_offers, noise,
-            )
+            topic_profile, variant = divmod(key, variants)
+            if topic_profile not in pages:
+                noise = b.ranking_noise * rng.gumbel(size=(variants, candidates.size))
+                pages[topic_profile] = result_pages(
+                    self.offers, candidates, visibility, rating, topic_profile // 2,
+                    bool(topic_profile % 2), self.policy.ranking, b.shown_offers, noise,
+                )
+            page = pages[topic_profile][variant]
             pick, fits = choose(page, pop.balance[holders], gumbel[rows], b)
             if page.ids.size:
                 shortfall = np.maximum(0.0, page.price[pick] - pop.balance[holders])

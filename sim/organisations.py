@@ -122,14 +122,14 @@ class Organisation(mesa.Agent):
             self.canvassing = 0.0
             return
         expected_fine = policy.canvassing_enforcement * self.model.params.platform.canvassing_fine_eur
-        self.canvassing = 1.0 if self.pressured_value > expected_fine else 0.0
+        self.canvassing = 1.0 if self.pressured_value >= expected_fine else 0.0
 
     def receive(self, amount: float, delivery_cost: float, channel: int | None) -> None:
         """Book a payment (national euros) and its delivery cost."""
         self.revenue += amount
         self.costs += delivery_cost
         if channel is not None:
-            self.fraud_paid[0, channel] += amount / self.model.scale
+            self.fraud_paid[self.model.month % HISTORY_MONTHS, channel] += amount / self.model.scale
 
     def rate(self, satisfaction: float, n: int) -> None:
         """Collect end-of-course satisfaction (0-1) from `n` holders."""
@@ -162,8 +162,7 @@ class Organisation(mesa.Agent):
         self.previous_sales = 0.5 * self.previous_sales + 0.5 * sales
         self.revenue = self.costs = self.calls = self.pressured_revenue = 0.0
         self.satisfaction, self.satisfaction_n = 0.0, 0
-        self.fraud_paid = np.roll(self.fraud_paid, 1, axis=0)
-        self.fraud_paid[0] = 0.0
+        self.fraud_paid[(self.model.month + 1) % HISTORY_MONTHS] = 0.0  # the slot next month reuses
 
     def wants_to_exit(self) -> bool:
         """Exit after persistent losses (shells live and die with their network)."""

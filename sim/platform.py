@@ -29,7 +29,7 @@ class ResultPage:
     price: NDArray[np.float64]
 
 
-def result_page(
+def result_pages(
     offers: Offers,
     candidates: NDArray[np.intp],
     org_visibility: NDArray[np.float32],
@@ -39,34 +39,39 @@ def result_page(
     ranking: str,
     shown: int,
     query_noise: NDArray[np.float64],
-) -> ResultPage:
-    """Rank the listed offers for a need on `topic` and keep the first `shown`.
+) -> list[ResultPage]:
+    """Rank the listed offers for a need on `topic`, once per query variant; keep `shown`.
 
-    `query_noise` (one value per candidate) stands for what the ranking does not see: the
+    `query_noise` (variants x candidates) stands for what the ranking does not see: the
     words of the query, location, dates. Without it every holder with the same need would see
     the very same page.
     """
     topic_fit = TOPIC_RELEVANCE[topic, offers.topic[candidates]]
-    ids = candidates[topic_fit > 0]
+    served = topic_fit > 0
+    ids = candidates[served]
     fit = offers.fit_self_employed[ids] if self_employed else offers.fit_general[ids]
-    relevance = (TOPIC_RELEVANCE[topic, offers.topic[ids]] * fit).astype(np.float32)
+    relevance = (topic_fit[served] * fit).astype(np.float32)
     org = offers.organisation[ids]
     visibility = org_visibility[org]
     rating = org_rating[org]
-    noise = query_noise[topic_fit > 0]
     if ranking == "relevance":
-        score = relevance + 0.2 * rating + 0.1 * noise
+        base, noise_weight = relevance + 0.2 * rating, 0.1
     else:
-        score = visibility + 0.05 * rating + noise
-    order = np.lexsort((ids, -score))[:shown]  # ties broken by offer id: deterministic
-    ids = ids[order]
-    return ResultPage(
-        ids=ids,
-        relevance=relevance[order],
-        rating=rating[order],
-        visibility=visibility[order],
-        price=offers.price[ids],
-    )
+        base, noise_weight = visibility + 0.05 * rating, 1.0
+    pages = []
+    for noise in query_noise[:, served]:
+        order = np.lexsort((ids, -(base + noise_weight * noise)))[:shown]  # ties: by offer id
+        chosen = ids[order]
+        pages.append(
+            ResultPage(
+                ids=chosen,
+                relevance=relevance[order],
+                rating=rating[order],
+                visibility=visibility[order],
+                price=offers.price[chosen],
+            )
+        )
+    return pages
 
 
 def choose(

@@ -159,9 +159,10 @@ class Population:
         free = ~has_need & (self.enrol_offer == NOT_ENROLLED)
         fades = has_need & (draw[0] < b.need_fade)
         self.need_topic[fades] = NO_NEED
-        rate = np.choose(
-            self.status, [b.need_rate_employee, b.need_rate_job_seeker, b.need_rate_self_employed]
+        rates = np.array(
+            [b.need_rate_employee, b.need_rate_job_seeker, b.need_rate_self_employed], dtype=F32
         )
+        rate = rates[self.status]
         genuine = free & (draw[1] < rate)
         induced = free & ~genuine & self.aware & (draw[1] < rate + induced_rate)
         new = np.flatnonzero(genuine | induced)
