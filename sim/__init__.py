@@ -7,6 +7,7 @@ run back. See README.md and docs/ODD.md.
 from sim.api import run
 from sim.params import SimParams
 from sim.results import Results, load
+from sim.sweep import load_sweep as load_sweep
 from sim.version import code_version
 
 __version__ = code_version()

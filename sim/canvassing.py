@@ -36,11 +36,12 @@ def reachable(model: CPFModel, holders: NDArray[np.intp], min_balance: float) ->
     return (pop.enrol_offer[holders] == NOT_ENROLLED) & (pop.balance[holders] >= min_balance)
 
 
-def priced_to_balance(model: CPFModel, holders: NDArray[np.intp], share: float) -> NDArray[np.float64]:
-    """Prices set to take `share` of each holder's balance, within any price cap."""
+def priced_to_balance(
+    model: CPFModel, holders: NDArray[np.intp], offers: NDArray[np.intp], share: float
+) -> NDArray[np.float64]:
+    """Prices of `offers` set to take `share` of each holder's balance, within the price caps."""
     price = share * model.population.balance[holders]
-    cap = model.policy.price_cap_eur
-    return np.minimum(price, cap) if cap > 0 else price
+    return model.policy.cap(price, model.offers.topic[offers])
 
 
 def pick_offers(org: Organisation, n: int, rng: np.random.Generator) -> NDArray[np.intp] | None:
@@ -86,7 +87,7 @@ def canvass(
     if offers is None or holders.size == 0:
         return
     anchor = model.params.market.balance_anchor
-    prices = np.maximum(model.offers.price[offers], priced_to_balance(model, holders, anchor))
+    prices = np.maximum(model.offers.price[offers], priced_to_balance(model, holders, offers, anchor))
     prices = np.minimum(prices, pop.balance[holders])
     relevance = need_relevance(model, holders, offers)
     checkout(model, Dossiers(holders, offers, prices, PRESSURED, relevance, network), rng)

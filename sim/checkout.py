@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from sim.domain import (
     BAC_OR_ABOVE,
+    DRIVING_LICENCE,
     GHOST,
     ID_FRANCECONNECT,
     ID_NONE,
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 # Login a holder must present at each identity level (none, password, FranceConnect, FC+).
 REQUIRED_ID = (ID_NONE, ID_NONE, ID_FRANCECONNECT, ID_VERIFIED)
 HOURS_PER_MONTH = 30.0  # assumption: pace of a CPF course
+IDENTITY_STAGE, COPAYMENT_STAGE, SCREEN_STAGE, GIVE_UP_STAGE = range(4)
+N_STAGES = 4
 
 
 @dataclass
@@ -48,9 +51,11 @@ class Dossiers:
     kind: int
     relevance: NDArray[np.float32]
     network: FraudNetwork | None = None
+    draws: NDArray[np.float64] | None = None
+    """One uniform per checkout stage and dossier, drawn up front (see `checkout`)."""
 
     def keep(self, mask: NDArray[np.bool_]) -> Dossiers:
-        """The dossiers where `mask` is true."""
+        """Keep the dossiers where `mask` is true."""
         return Dossiers(
             self.holders[mask],
             self.offers[mask],
@@ -58,7 +63,13 @@ class Dossiers:
             self.kind,
             self.relevance[mask],
             self.network,
+            None if self.draws is None else self.draws[:, mask],
         )
+
+    def draw(self, stage: int) -> NDArray[np.float64]:
+        """The uniforms of one checkout stage for the dossiers still in the batch."""
+        assert self.draws is not None
+        return self.draws[stage]
 
     def __len__(self) -> int:
         return int(self.holders.size)
@@ -77,16 +88,22 @@ def exempt_from_copayment(model: CPFModel, holders: NDArray[np.intp]) -> NDArray
 
 
 def checkout(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> Dossiers:
-    """Run a batch through the checkout; returns the dossiers accepted and enrolled."""
+    """Run a batch through the checkout; returns the dossiers accepted and enrolled.
+
+    Every dossier's uniforms for every stage are drawn up front, so a stage that a lever
+    switches on or off (copayment, screening) does not shift the draws of the other stages
+    (common random numbers).
+    """
     if len(d) == 0:
         return d
+    d.draws = rng.random((N_STAGES, len(d)))
     rec, month, policy = model.recorder, model.month, model.policy
     fraud = d.kind != LEGIT
     if fraud:
         rec.add("fraud_attempts", month, len(d))
-    d = _identity_check(model, d, rng)
-    d = _copayment_check(model, d, rng)
-    d = _anomaly_screen(model, d, rng)
+    d = _identity_check(model, d)
+    d = _copayment_check(model, d)
+    d = _anomaly_screen(model, d)
     if len(d) == 0:
         return d
     copay = np.where(exempt_from_copayment(model, d.holders), 0.0, policy.copayment_eur)
@@ -95,9 +112,9 @@ def checkout(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> Dossiers
     paid_copay = np.minimum(copay, d.prices)
     pop.balance[d.holders] -= public
     rec.add("debited_eur", month, float(public.sum()))
-    rec.add("copayment_eur", month, float(paid_copay.sum()))
     _record_enrolments(model, d, public)
     if d.kind in (LEGIT, PRESSURED):
+        rec.add("copayment_eur", month, float(paid_copay.sum()))
         rec.add(
             "out_of_pocket_eur", month, float(np.maximum(0.0, d.prices - public - paid_copay).sum())
         )
@@ -112,10 +129,10 @@ def checkout(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> Dossiers
     return d
 
 
-def _identity_check(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> Dossiers:
+def _identity_check(model: CPFModel, d: Dossiers) -> Dossiers:
     level = model.policy.identity_level
     pop, fraud_p, plat = model.population, model.params.fraud, model.params.platform
-    u = rng.random(len(d))
+    u = d.draw(IDENTITY_STAGE)
     if d.kind == LEGIT:
         has_id = pop.digital_id[d.holders] >= REQUIRED_ID[level]
         give_up_missing = plat.id_give_up_missing[level] * np.where(
@@ -139,7 +156,7 @@ def _identity_check(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> D
     return d.keep(passes)
 
 
-def _copayment_check(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> Dossiers:
+def _copayment_check(model: CPFModel, d: Dossiers) -> Dossiers:
     copayment = model.policy.copayment_eur
     if copayment <= 0 or d.kind in (TAKEOVER, GHOST):  # fraudsters pay it as a cost
         return d
@@ -147,25 +164,27 @@ def _copayment_check(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> 
     pop = model.population
     if d.kind == LEGIT:
         shortfall = np.maximum(0.0, d.prices - pop.balance[d.holders])
+        out_of_pocket = np.maximum(np.minimum(copayment, d.prices), shortfall)  # as charged below
         value = pop.need_value[d.holders]
-        deterred = pays & (value >= shortfall) & (value < shortfall + copayment)
+        # A purchase the CPF would not fund at all (copayment >= price) is not a CPF purchase.
+        deterred = pays & (value >= shortfall) & ((value < out_of_pocket) | (copayment >= d.prices))
         _deter(model, d.holders[deterred], "deterred_copayment")
         return d.keep(~deterred)
     tolerance = model.params.fraud.copayment_tolerance_eur
-    balks = pays & (rng.random(len(d)) >= np.exp(-copayment / tolerance))
+    balks = pays & (d.draw(COPAYMENT_STAGE) >= np.exp(-copayment / tolerance))
     model.recorder.add("fraud_blocked", model.month, int(balks.sum()))
     return d.keep(~balks)
 
 
-def _anomaly_screen(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> Dossiers:
+def _anomaly_screen(model: CPFModel, d: Dossiers) -> Dossiers:
     strength = model.policy.anomaly_detection
     if strength <= 0:
         return d
-    u = rng.random(len(d))
+    u = d.draw(SCREEN_STAGE)
     if d.kind == LEGIT:
         plat = model.params.platform
         flagged = u < strength * plat.anomaly_false_positive
-        gives_up = flagged & (rng.random(len(d)) < plat.flagged_give_up)
+        gives_up = flagged & (d.draw(GIVE_UP_STAGE) < plat.flagged_give_up)
         _deter(model, d.holders[gives_up], "deterred_friction")
         return d.keep(~gives_up)
     fraud_p = model.params.fraud
@@ -200,6 +219,10 @@ def _record_enrolments(model: CPFModel, d: Dossiers, public: NDArray[np.float64]
         if d.kind == LEGIT:
             rec.add(f"legit_enrolments_{status}", month, int(counts[code]))
     rec.add("remote_enrolments", month, int(model.course_is_remote(d.offers).sum()))
+    below_bac = model.population.education[d.holders] != BAC_OR_ABOVE
+    rec.add("enrolments_below_bac", month, int(below_bac.sum()))
+    licences = int((offers.topic[d.offers] == DRIVING_LICENCE).sum())
+    rec.add("enrolments_driving_licence", month, licences)
     if d.kind in (LEGIT, PRESSURED):
         fair = offers.fair_price[d.offers] * np.minimum(1.0, offers.quality[d.offers] / 0.6)
         rec.add("overpricing_eur", month, float(np.maximum(0.0, public - fair).sum()))

@@ -12,8 +12,9 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from sim.config import CONFIG_DIR, check_overrides, to_params
+from sim.config import CONFIG_DIR, check_overrides, expand_sweep, preset_sweep, to_params
 from sim.errors import ConfigError
+from sim.sweep import SWEEPS_DIR, bare_key, run_sweep_job, sweep_name, swept_keys
 
 CONFIG_FLAGS_WITH_VALUE = {"-cn", "--config-name", "-cp", "--config-path", "-cd", "--config-dir"}
 
@@ -23,12 +24,13 @@ def _run_job(cfg: DictConfig) -> None:
     from sim.api import run
     from sim.report import summary_text
 
-    params = to_params(cfg)
-    multirun = HydraConfig.get().mode.name == "MULTIRUN"
-    results = run(params, progress=not multirun and sys.stderr.isatty())
-    folder = results.save(HydraConfig.get().runtime.output_dir)
-    if not multirun:
-        print(summary_text(results))
+    hydra_cfg = HydraConfig.get()
+    if hydra_cfg.mode.name == "MULTIRUN":
+        run_sweep_job(cfg, list(hydra_cfg.overrides.task), hydra_cfg.runtime.output_dir)
+        return
+    results = run(to_params(cfg), progress=sys.stderr.isatty())
+    folder = results.save(hydra_cfg.runtime.output_dir)
+    print(summary_text(results))
     print(f"\nResults written to {folder}")
 
 
@@ -39,10 +41,33 @@ def main() -> None:
         overrides = [a for a in args if not a.startswith("-") and not _is_flag_value(args, a)]
         try:
             check_overrides(overrides)
+            if any(a in ("-m", "--multirun") for a in args):
+                sys.argv += sweep_overrides(overrides)
         except ConfigError as error:
             print(f"cpf-sim: config error: {error}", file=sys.stderr)
             sys.exit(2)
     _run_job()
+
+
+def sweep_overrides(overrides: list[str]) -> list[str]:
+    """Hydra overrides a sweep needs: its folder under results/sweeps/ and its run names.
+
+    The sweep folder is named after the command line (`results/sweeps/<preset>__<overrides>`),
+    unless `hydra.sweep.dir` is given, so that running the same sweep again finds its complete
+    runs and skips them; overrides that do not vary between jobs are left out of run names.
+    """
+    extra = []
+    given = {o.split("=", 1)[0].lstrip("+~") for o in overrides}
+    jobs = list(expand_sweep(overrides, preset_sweep(overrides)))
+    if "hydra.sweep.dir" not in given:
+        folder = SWEEPS_DIR / sweep_name(overrides)
+        extra.append(f"hydra.sweep.dir='{folder.as_posix()}'")
+    if "hydra.job.config.override_dirname.exclude_keys" not in given:
+        varying = {bare_key(key) for key in swept_keys(jobs)}
+        constant = sorted({bare_key(o.split("=", 1)[0]) for job in jobs for o in job} - varying)
+        quoted = ",".join(f"'{key}'" for key in constant)
+        extra.append(f"hydra.job.config.override_dirname.exclude_keys=[{quoted}]")
+    return extra
 
 
 def _is_flag_value(args: list[str], arg: str) -> bool:

@@ -43,6 +43,7 @@ TOPICS: Final = (
     "self_employed_essentials",
 )
 N_TOPICS: Final = len(TOPICS)
+DRIVING_LICENCE: Final = TOPICS.index("driving_licence")
 BUSINESS_CREATION: Final = TOPICS.index("business_creation")
 SELF_EMPLOYED_ESSENTIALS: Final = TOPICS.index("self_employed_essentials")
 NO_NEED: Final = -1

@@ -56,6 +56,9 @@ class FraudNetwork(mesa.Agent):
         """Open a shell organisation if the network has none listed (it may fail Qualiopi)."""
         if self.shell is not None and self.shell.listed:
             return
+        if self.shell is not None:  # the delisted shell is abandoned
+            self.shell.remove()
+            self.shell = None
         shell = Organisation(self.model, SHELL, network=self.unique_id)
         if self.model.policy.qualiopi_required and not self.model.regulator.certify(shell):
             shell.delist()
@@ -71,18 +74,22 @@ class FraudNetwork(mesa.Agent):
         weights = np.exp(f.channel_temperature * relative)
         self.shares = f.exploration + (1 - len(CHANNELS) * f.exploration) * weights / weights.sum()
 
-    def act(self, pool: np.ndarray, rng: np.random.Generator) -> None:
-        """Run the three channels with this month's effort."""
+    def act(self, pool: np.ndarray) -> None:
+        """Run the three channels with this month's effort, each on its own random stream."""
         if self.shell is None:
             return
         f, model = self.model.params.fraud, self.model
+        stream = lambda process: model.streams.get(process, model.month, salt=self.unique_id)  # noqa: E731
         contacts = f.contacts * self.shares
         self.costs += f.contacts * f.contact_cost_eur
         self.shell.canvassing = float(self.shares[PRESSURED_CHANNEL])
-        self._take_over(contacts[TAKEOVER_CHANNEL], pool, rng)
-        canvass(model, self.shell, contacts[PRESSURED_CHANNEL], f.canvassing_success, self, rng)
+        self._take_over(contacts[TAKEOVER_CHANNEL], pool, stream("takeover"))
+        canvass(
+            model, self.shell, contacts[PRESSURED_CHANNEL], f.canvassing_success, self,
+            stream("canvassing"),
+        )
         recruits = f.ghost_recruits * self.shares[GHOST_CHANNEL] * len(CHANNELS)
-        self._ghost_train(recruits, rng)
+        self._ghost_train(recruits, stream("ghost"))
 
     def _take_over(self, contacts: float, pool: np.ndarray, rng: np.random.Generator) -> None:
         model, f = self.model, self.model.params.fraud
@@ -113,7 +120,7 @@ class FraudNetwork(mesa.Agent):
         offers = pick_offers(self.shell, holders.size, rng)
         if offers is None:
             return
-        prices = priced_to_balance(self.model, holders, DRAIN_SHARE)
+        prices = priced_to_balance(self.model, holders, offers, DRAIN_SHARE)
         relevance = need_relevance(self.model, holders, offers)
         checkout(self.model, Dossiers(holders, offers, prices, kind, relevance, self), rng)
 
@@ -122,6 +129,10 @@ class FraudNetwork(mesa.Agent):
         self.revenue[channel] += amount
         if channel == GHOST_CHANNEL:
             self.costs += self.model.params.fraud.kickback_share * amount
+
+    def pay_fine(self, amount: float) -> None:
+        """A fine on the network's shell is the network's loss."""
+        self.costs += amount
 
     def pay_copayment(self, amount: float) -> None:
         """Copayments on takeover and ghost purchases come out of the network's pocket."""
@@ -134,7 +145,10 @@ class FraudNetwork(mesa.Agent):
         self.returns = 0.7 * self.returns + 0.3 * self.revenue / effort
         month_profit = float(self.revenue.sum()) - self.costs
         self.profit = 0.7 * self.profit + 0.3 * month_profit
-        self.months_loss = self.months_loss + 1 if month_profit <= 0 else 0
+        # Exit on smoothed profit, as organisations do: at small simulated populations a
+        # network's monthly catch is a handful of holders, and a run of empty months must not
+        # read as a failing business.
+        self.months_loss = self.months_loss + 1 if self.profit <= 0 else 0
         if self.shell is not None:
             self.experience += f.learning_rate * (1 - self.experience)
         self.revenue[:] = 0.0

@@ -94,6 +94,10 @@ class FraudFiles:
             self.undiscovered[found] = False
         self._prune()
 
+    def forget(self, holders: np.ndarray) -> None:
+        """Holders who left: their undiscovered takeovers will never be reported."""
+        self.undiscovered &= ~np.isin(self.holder, holders)
+
     def _prune(self) -> None:
         keep = self.escrow | self.undiscovered
         if keep.all():

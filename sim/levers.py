@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sim.domain import IDENTITY_LEVELS, RANKINGS, STATUSES
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.domain import IDENTITY_LEVELS, N_TOPICS, RANKINGS, STATUSES, TOPICS
 from sim.errors import ConfigError
 from sim.schedule import change_months, resolve
 
@@ -37,7 +40,17 @@ class Policy:
     anomaly_detection: float = 0.0
     ranking: str = "visibility"
     price_cap_eur: float = 0.0
+    price_cap_by_topic_eur: tuple[float, ...] = ()
     business_creation_restricted: bool = False
+
+    def cap(self, prices: NDArray[np.float64], topics: NDArray[np.int8]) -> NDArray[np.float64]:
+        """`prices` of courses on `topics` within the caps in force (0 means no cap)."""
+        if self.price_cap_eur > 0:
+            prices = np.minimum(prices, self.price_cap_eur)
+        if self.price_cap_by_topic_eur:
+            caps = np.asarray(self.price_cap_by_topic_eur)[topics]
+            prices = np.where(caps > 0, np.minimum(prices, caps), prices)
+        return prices
 
 
 def _bool(value: Any) -> bool:
@@ -65,6 +78,21 @@ def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
         return str(value)
 
     return check
+
+
+def _topic_caps(value: Any) -> tuple[float, ...]:
+    allowed = f"null or a list of {N_TOPICS} caps >= 0 (0: no cap), in the order "
+    allowed += ", ".join(TOPICS)
+    if value is None:
+        return ()
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        raise ConfigError("", value, allowed)
+    caps = tuple(value)
+    if len(caps) != N_TOPICS or any(
+        isinstance(c, bool) or not isinstance(c, int | float) or c < 0 for c in caps
+    ):
+        raise ConfigError("", list(caps), allowed)
+    return tuple(float(c) for c in caps)
 
 
 def _groups(value: Any) -> tuple[str, ...]:
@@ -215,6 +243,19 @@ class PriceCap(Lever):
         model.policy.price_cap_eur = value
 
 
+class PriceCapByTopic(Lever):
+    """Maximum price of one course per topic (0 for a topic: no cap).
+
+    Decree 2026-127 caps RS certifications, skills assessments and light-vehicle licences
+    separately.
+    """
+
+    key, off, check = "price_cap_by_topic_eur", (), staticmethod(_topic_caps)
+
+    def enact(self, model: CPFModel, value: Any, month: int) -> None:
+        model.policy.price_cap_by_topic_eur = value
+
+
 class BusinessCreationRestricted(Lever):
     """Business-creation courses limited to serious programmes (decree of April 2022)."""
 
@@ -240,6 +281,7 @@ LEVERS: dict[str, type[Lever]] = {
         AnomalyDetection,
         Ranking,
         PriceCap,
+        PriceCapByTopic,
         BusinessCreationRestricted,
     )
 }

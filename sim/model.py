@@ -7,7 +7,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.calendar import month_index, month_of_year
-from sim.checkout import Dossiers, checkout
+from sim.checkout import Dossiers, checkout, exempt_from_copayment
 from sim.domain import (
     BAC_OR_ABOVE,
     CHANNELS,
@@ -55,6 +55,7 @@ class CPFModel(mesa.Model):
         self.org_by_id: dict[int, Organisation] = {}
         self.app_launch = month_index(params.context.app_launch)
         self.lockdowns = {month_index(m) for m in params.context.lockdown_months}
+        self.licence_widened = month_index(params.context.driving_licence_all)
         self.buyer_balance = float(self.population.balance.mean())
         self.last_enrolments = 0.0
         self.marketing_per_holder = 0.0
@@ -109,12 +110,14 @@ class CPFModel(mesa.Model):
     def renew_rights(self) -> None:
         """Turnover of holders; yearly credit of rights."""
         p, rec, pop = self.params.population, self.recorder, self.population
-        leaving, expired = pop.turnover(p, self.streams.get("turnover", self.month))
+        leaving = pop.leavers(p, self.streams.get("turnover", self.month))
         in_course = leaving[pop.enrol_offer[leaving] != NOT_ENROLLED]
         offers = pop.enrol_offer[in_course].astype(np.intp)
+        # Leaving mid-course is abandoning: escrow is settled before the balance expires.
         self._release_escrow(in_course, offers, np.zeros(in_course.size, dtype=bool))
-        pop.enrol_offer[in_course] = NOT_ENROLLED  # leaving mid-course counts as abandoning
-        rec.add("expired_eur", self.month, expired)
+        rec.add("abandonments", self.month, in_course.size)
+        self.fraud_files.forget(leaving)
+        rec.add("expired_eur", self.month, pop.replace(leaving, p))
         if month_of_year(self.month) == p.credit_month:
             rec.add("credited_eur", self.month, pop.accrue(p))
 
@@ -126,7 +129,9 @@ class CPFModel(mesa.Model):
         word_of_mouth = b.word_of_mouth * self.last_enrolments / pop.size
         rng = self.streams.get("awareness", self.month)
         pop.spread_awareness(min(1.0, b.awareness_rate + word_of_mouth + advertising), rng)
-        pop.arise_needs(b, min(1.0, advertising), self.streams.get("needs", self.month))
+        widened = self.month >= self.licence_widened
+        licence = 1.0 + self.params.context.driving_licence_all_boost * widened
+        pop.arise_needs(b, min(1.0, advertising), self.streams.get("needs", self.month), licence)
 
     # ------------------------------------------------------------- 4-5. outreach
     def run_canvassing(self) -> None:
@@ -134,12 +139,12 @@ class CPFModel(mesa.Model):
         from sim.canvassing import canvass
 
         m = self.params.market
-        rng = self.streams.get("canvassing", self.month)
         for org in self.listed_organisations():
             org.set_prices()
             org.decide_canvassing()
             if org.canvassing > 0 and org.network is None:
                 calls = m.canvassing_calls * org.weight * org.canvassing
+                rng = self.streams.get("canvassing", self.month, salt=org.unique_id)
                 canvass(self, org, calls, m.canvassing_success, None, rng)
 
     def run_fraud_networks(self) -> None:
@@ -147,10 +152,9 @@ class CPFModel(mesa.Model):
         pop = self.population
         pool = np.flatnonzero(pop.compromised & (pop.balance >= 300.0))
         for network in self.fraud_networks():
-            rng = self.streams.get("fraud_networks", self.month, salt=network.unique_id)
             network.ensure_shell()
             network.allocate()
-            network.act(pool, rng)
+            network.act(pool)
 
     # ------------------------------------------------------------- 6. search
     def run_search_and_checkout(self) -> None:
@@ -158,7 +162,10 @@ class CPFModel(mesa.Model):
         b, pop, rec, m = self.params.behaviour, self.population, self.recorder, self.month
         ease = self.platform_ease
         trust_factor = (pop.trust / self.params.population.trust_initial) ** b.trust_search_elasticity
-        probability = b.search_rate * ease * self.policy.search_boost * trust_factor
+        probability = b.search_rate * ease * trust_factor
+        if self.policy.search_boost != 1.0:  # hurrying before an announced copayment rise
+            exempt = exempt_from_copayment(self, np.arange(pop.size))
+            probability = probability * np.where(exempt, 1.0, self.policy.search_boost)
         u = self.streams.get("search", m).random(pop.size, dtype=np.float32)
         searching = (
             (u < probability)
@@ -173,12 +180,15 @@ class CPFModel(mesa.Model):
             return
         candidates = self.offers.active_ids()
         visibility, rating = self._organisation_signals()
-        rng = self.streams.get("choice", m)
+        # Common random numbers: each holder's query variant comes from a full-population
+        # draw and each page's ranking noise from its own sub-stream, so a lever that changes
+        # who searches does not reshuffle the pages or queries of everyone else.
         variants = b.query_variants
+        variant = self.streams.get("choice", m, salt=1).integers(0, variants, pop.size, dtype=np.uint8)
         self_employed = pop.status[searchers] == SELF_EMPLOYED
         profile = pop.need_topic[searchers].astype(np.int64) * 2 + self_employed
-        group = profile * variants + rng.integers(0, variants, searchers.size)
-        gumbel = rng.gumbel(size=(searchers.size, b.shown_offers))
+        group = profile * variants + variant[searchers]
+        gumbel = self.streams.get("choice", m).gumbel(size=(searchers.size, b.shown_offers))
         order = np.argsort(group, kind="stable")
         keys, starts = np.unique(group[order], return_index=True)
         bounds = np.append(starts, order.size)
@@ -189,7 +199,8 @@ class CPFModel(mesa.Model):
             holders = searchers[rows]
             topic_profile, variant = divmod(key, variants)
             if topic_profile not in pages:
-                noise = b.ranking_noise * rng.gumbel(size=(variants, candidates.size))
+                page_rng = self.streams.get("choice", m, salt=2 + topic_profile)
+                noise = b.ranking_noise * page_rng.gumbel(size=(variants, candidates.size))
                 pages[topic_profile] = result_pages(
                     self.offers, candidates, visibility, rating, topic_profile // 2,
                     bool(topic_profile % 2), self.policy.ranking, b.shown_offers, noise,

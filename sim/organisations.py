@@ -34,7 +34,8 @@ class Organisation(mesa.Agent):
         rng = model.streams.get("organisations", model.month, salt=self.unique_id)
         self.strategy = strategy
         self.network = network
-        self.weight = m.organisations_per_agent
+        # A network's shell is one real organisation; other agents stand for a cohort.
+        self.weight = 1.0 if network is not None else m.organisations_per_agent
         self.listed = True
         self.qualiopi = False
         self.law_abiding = bool(rng.random() < m.law_abiding_share)
@@ -104,10 +105,7 @@ class Organisation(mesa.Agent):
         if self.strategy in (OPPORTUNIST, SHELL):
             anchored = m.balance_anchor * model.buyer_balance
             price = np.maximum(offers.fair_price[ids] * 0.8, anchored)
-        cap = model.policy.price_cap_eur
-        if cap > 0:
-            price = np.minimum(price, cap)
-        offers.price[ids] = price
+        offers.price[ids] = model.policy.cap(price, offers.topic[ids])
 
     def decide_canvassing(self) -> None:
         """Opportunists canvass unless banned and either law-abiding or deterred by the fines."""
@@ -121,8 +119,10 @@ class Organisation(mesa.Agent):
         if self.law_abiding:
             self.canvassing = 0.0
             return
+        # The others go on as before the ban unless the expected fine outweighs what
+        # canvassing brings (a loss-making canvasser stops at any fine above zero).
         expected_fine = policy.canvassing_enforcement * self.model.params.platform.canvassing_fine_eur
-        self.canvassing = 1.0 if self.pressured_value >= expected_fine else 0.0
+        self.canvassing = 0.0 if expected_fine > max(self.pressured_value, 0.0) else 1.0
 
     def receive(self, amount: float, delivery_cost: float, channel: int | None) -> None:
         """Book a payment (national euros) and its delivery cost."""

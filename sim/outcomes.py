@@ -22,6 +22,8 @@ FLOWS: tuple[str, ...] = (
     "ghost_enrolments",
     "useful_enrolments",
     "remote_enrolments",
+    "enrolments_below_bac",
+    "enrolments_driving_licence",
     "completions",
     "abandonments",
     "searches",

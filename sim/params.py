@@ -45,7 +45,8 @@ class PopulationParams:
     """Who the account holders are and how their rights accrue (DOMAIN.md §2)."""
 
     holders: int = 100_000
-    """Simulated account holders; results are scaled to `national_holders`."""
+    """Simulated account holders; results are scaled to `national_holders`. assumption: a run
+    setting (precision against speed), not a fact about France."""
     national_holders: int = 38_800_000
     """source: 38.8 M holders of a funded CPF, late 2021 (nosdeputes.fr)."""
     share_job_seeker: float = 0.09
@@ -76,8 +77,9 @@ class PopulationParams:
     """Calendar month in which last year's rights are credited. source: 'first half of the
     following year' (DOMAIN.md §2); April is an assumption within it."""
     initial_balance_mean_eur: float = 650.0
-    """Mean balance in January 2019 (2018 hours converted at €15/h). assumption, consistent
-    with ~€1,040 for salaried holders in 2019/20 (Europe 1) after the 2019 credit."""
+    """Mean balance in January 2019 (2018 hours converted at €15/h). fitted (with the work
+    intensity) to the average balance of early 2022; prior consistent with ~€1,040 for salaried
+    holders in 2019/20 (Europe 1) after the 2019 credit."""
     exit_per_year: float = 0.025
     """Yearly probability a holder leaves the labour force (retires); the balance expires and a
     new holder with no balance takes the place. assumption: ~40-year working lives."""
@@ -179,8 +181,9 @@ class BehaviourParams:
     word_of_mouth: float = 2.0
     """Awareness gained per enrolment per 1% of holders enrolled that month. fitted."""
     marketing_reach: float = 0.5
-    """Monthly awareness and induced-need probability per unit of mean organisation
-    visibility (advertising on social networks). fitted."""
+    """Monthly awareness probability, and induced-need probability for aware holders, per
+    EUR 100 of organisations' marketing spend per national holder last month (advertising on
+    social networks). fitted."""
     shown_offers: int = 10
     """Offers the platform shows per search. assumption."""
     query_variants: int = 8
@@ -233,7 +236,8 @@ class BehaviourParams:
     report_takeover: float = 0.6
     """Probability a victim who discovers it reports it to the platform. assumption."""
     report_pressured: float = 0.15
-    """Monthly probability a pressured holder reports the organisation. assumption."""
+    """Probability a pressured holder reports the organisation when the course ends.
+    assumption."""
     income_factor_below_bac: float = 0.7
     """Willingness to pay of holders below the bac relative to others. assumption."""
     income_factor_job_seeker: float = 0.6
@@ -296,7 +300,8 @@ class MarketParams:
     """Training organisations and their offers (DOMAIN.md §2)."""
 
     organisations: int = 120
-    """Organisation agents at the start; each stands for a cohort of similar organisations."""
+    """Organisation agents at the start; each stands for a cohort of similar organisations.
+    assumption: a run setting (resolution of the market ecology), not a fact about France."""
     national_organisations: int = 12_000
     """Organisations selling through the CPF in January 2019. assumption, below the 25,000
     listed at end 2021 (centre-inffo)."""
@@ -324,20 +329,22 @@ class MarketParams:
     markup: list[float] = field(default_factory=lambda: [1.1, 1.25, 1.5, 1.6])
     """Initial price over the fair price, per strategy. assumption."""
     balance_anchor: float = 0.85
-    """Opportunists and shells price toward this share of the buyer's balance. assumption:
-    'priced to exhaust the credit' (seed article)."""
+    """Opportunists and shells price toward this share of the buyer's balance. fitted to the
+    average price per dossier 2020-21 (prior: 'priced to exhaust the credit', seed article)."""
     price_adjustment: float = 0.03
     """Monthly relative price change of generalists under excess or short demand. assumption."""
     quality: list[float] = field(default_factory=lambda: [0.8, 0.6, 0.3, 0.05])
     """Mean real quality (0-1) per strategy. assumption."""
     fit_general: list[float] = field(default_factory=lambda: [0.9, 0.75, 0.55, 0.3])
-    """Fit of a course to an employee's or job seeker's need on its topic, per strategy."""
+    """Fit of a course to an employee's or job seeker's need on its topic, per strategy.
+    assumption."""
     fit_self_employed: list[float] = field(default_factory=lambda: [0.75, 0.3, 0.2, 0.1])
     """Fit to a self-employed holder's need; only quality specialists design for them.
     assumption (seed article)."""
     remote_share: list[float] = field(default_factory=lambda: [0.15, 0.35, 0.7, 0.8])
-    """Share of remote courses per strategy before 2020. assumption (6% of trainings fully
-    remote in 2019, 51% in 2021: DARES)."""
+    """Share of remote courses in a new catalogue, per strategy; the remote share of entries
+    grows as remote-heavy strategies gain sales, and every course is remote in a lockdown
+    month. assumption (6% of trainings fully remote in 2019, 51% in 2021: DARES)."""
     marketing_share: list[float] = field(default_factory=lambda: [0.03, 0.08, 0.25, 0.1])
     """Share of revenue spent on marketing and platform SEO, per strategy. assumption."""
     rating_gaming: list[float] = field(default_factory=lambda: [0.0, 0.05, 0.3, 0.4])
@@ -369,8 +376,6 @@ class MarketParams:
     """Probability an organisation obtains Qualiopi when required, per strategy. assumption."""
     visibility_decay: float = 0.8
     """Monthly retention of the marketing stock behind visibility. assumption."""
-    lockdown_remote_share: float = 0.85
-    """Share of courses delivered remotely during a lockdown month. assumption."""
 
     def __post_init__(self) -> None:
         _check_ranges(
@@ -392,7 +397,6 @@ class MarketParams:
                 "imitation_rate": PROBABILITY,
                 "imitation_margin": (1.0, None),
                 "visibility_decay": PROBABILITY,
-                "lockdown_remote_share": PROBABILITY,
             },
         )
         _check_shares("strategy_shares", self.strategy_shares, len(LEGAL_STRATEGIES))
@@ -451,9 +455,11 @@ class FraudParams:
     phishing_success: float = 0.02
     """Probability a contacted holder of vulnerability 1 hands over credentials. fitted."""
     canvassing_success: float = 0.03
-    """Probability a network's call pressures a holder of vulnerability 1 into a sign-up."""
+    """Probability a network's call pressures a holder of vulnerability 1 into a sign-up.
+    assumption."""
     ghost_recruits: float = 300.0
-    """Straw holders a network can recruit per month for ghost training (national). fitted."""
+    """Straw holders a network can recruit per month for ghost training (national). assumption:
+    no pre-reform figure isolates ghost training."""
     ghost_acceptance: float = 0.2
     """Probability a straw holder approached accepts a kickback. assumption."""
     kickback_share: float = 0.2
@@ -538,7 +544,8 @@ class PlatformParams:
     anomaly_false_positive: float = 0.03
     """Probability anomaly detection at strength 1 flags an honest dossier. assumption."""
     flagged_give_up: float = 0.3
-    """Probability an honest holder whose dossier is delayed gives up. assumption."""
+    """Probability an honest holder whose dossier is flagged (and so held for checks) gives
+    up. assumption."""
     audit_capacity_per_month: float = 400.0
     """Most audits the regulators can run per month (national). assumption."""
     audit_cost_eur: float = 6000.0
@@ -548,13 +555,12 @@ class PlatformParams:
     clawback_share: float = 0.3
     """Share of a delisted organisation's last 6 months of fraudulent payments recovered.
     assumption (2021: €31.2 M of payments suspended, Sénat)."""
-    report_investigation: float = 0.5
-    """Probability a report leads to an investigation of the organisation. assumption."""
     restore_rights: float = 0.05
     """Probability a reported takeover victim has their rights restored. assumption (2022:
     €620,314 restored to 535 holders for 50,000 reports, Sénat)."""
     reports_to_audit: float = 0.0005
-    """Audit probability added per report received about an organisation (national). assumption."""
+    """Audit probability added per report received about an organisation (national). fitted
+    to delistings and detected fraud 2020-21."""
     canvassing_fine_eur: float = 375_000.0
     """Fine for a company caught canvassing after the ban. source: loi 2022-1587."""
     anticipation_months: int = 3
@@ -574,7 +580,6 @@ class PlatformParams:
                 "audit_capacity_per_month": NON_NEGATIVE,
                 "audit_cost_eur": NON_NEGATIVE,
                 "clawback_share": PROBABILITY,
-                "report_investigation": PROBABILITY,
                 "restore_rights": PROBABILITY,
                 "reports_to_audit": PROBABILITY,
                 "canvassing_fine_eur": NON_NEGATIVE,
@@ -591,7 +596,8 @@ class PlatformParams:
 
 @dataclass(frozen=True)
 class ContextParams:
-    """Dated events outside regulation: the app launch and the 2020-21 lockdowns."""
+    """Dated events outside regulation: the app launch, the 2020-21 lockdowns, the 2024 widening
+    of driving-licence eligibility."""
 
     app_launch: str = "2019-11"
     """Month the direct-purchase app opened. source: CDC, 21 Nov 2019."""
@@ -599,9 +605,24 @@ class ContextParams:
         default_factory=lambda: ["2020-03", "2020-04", "2020-05", "2020-11", "2020-12", "2021-04"]
     )
     """Months when in-person courses were mostly closed. source: French lockdowns."""
+    driving_licence_all: str = "2024-01"
+    """Month from which every driving-licence category is eligible, not only the car licence.
+    source: loi 2023-479, in force 12 Jan 2024 (calibration table)."""
+    driving_licence_all_boost: float = 0.3
+    """Relative rise in the driving-licence share of new needs from that month (motorbike, heavy
+    vehicle licences join the car licence). assumption: no pre-reform figure can set it."""
 
     def __post_init__(self) -> None:
-        for name, dates in (("app_launch", [self.app_launch]), ("lockdown_months", self.lockdown_months)):
+        if isinstance(self.driving_licence_all_boost, bool) or not isinstance(
+            self.driving_licence_all_boost, int | float
+        ) or self.driving_licence_all_boost < 0:
+            raise ConfigError("driving_licence_all_boost", self.driving_licence_all_boost, "a number >= 0")
+        dated = (
+            ("app_launch", [self.app_launch]),
+            ("lockdown_months", self.lockdown_months),
+            ("driving_licence_all", [self.driving_licence_all]),
+        )
+        for name, dates in dated:
             for date in dates:
                 try:
                     month_index(date)
@@ -618,29 +639,45 @@ class RegulationParams:
     """
 
     identity_check: Any = "none"
-    """'none' | 'password' | 'franceconnect' | 'franceconnect_plus'."""
+    """'none' | 'password' | 'franceconnect' | 'franceconnect_plus'.
+    assumption: default off (the `none` scenario); see configs/scenario/."""
     canvassing_ban: Any = False
-    """Canvassing for CPF purchases is illegal (bool)."""
+    """Canvassing for CPF purchases is illegal (bool).
+    assumption: default off (the `none` scenario); see configs/scenario/."""
     canvassing_enforcement: Any = 0.0
-    """Monthly probability an active canvasser is caught, under a ban (0-1)."""
+    """Monthly probability an active canvasser is caught, under a ban (0-1).
+    assumption: default off (the `none` scenario); see configs/scenario/."""
     copayment_eur: Any = 0.0
-    """Flat amount paid by the holder per purchase (euros, >= 0)."""
+    """Flat amount paid by the holder per purchase (euros, >= 0).
+    assumption: default off (the `none` scenario); see configs/scenario/."""
     copayment_exempt: list[str] = field(default_factory=lambda: ["job_seeker", "employer_topup"])
-    """Groups exempt from the copayment: statuses and/or 'employer_topup'."""
+    """Groups exempt from the copayment: statuses and/or 'employer_topup'.
+    assumption: by default the exemptions of the 2024 copayment, in every scenario."""
     qualiopi_required: Any = False
-    """Only Qualiopi-certified organisations may sell (bool)."""
+    """Only Qualiopi-certified organisations may sell (bool).
+    assumption: default off (the `none` scenario); see configs/scenario/."""
     audit_rate: Any = 0.0
-    """Audits per organisation per year (>= 0), within the audit capacity."""
+    """Audits per organisation per year (>= 0), within the audit capacity.
+    assumption: default off (the `none` scenario); see configs/scenario/."""
     payment_on_attendance: Any = False
-    """Organisations are paid only on proof of attendance (bool)."""
+    """Organisations are paid only on proof of attendance (bool).
+    assumption: default off (the `none` scenario); see configs/scenario/."""
     anomaly_detection: Any = 0.0
-    """Strength of anomaly detection on dossiers at checkout (0-1)."""
+    """Strength of anomaly detection on dossiers at checkout (0-1).
+    assumption: default off (the `none` scenario); see configs/scenario/."""
     ranking: Any = "visibility"
-    """How the platform ranks offers: 'visibility' | 'relevance'."""
+    """How the platform ranks offers: 'visibility' | 'relevance'.
+    assumption: by default the platform as it was (visibility); see configs/scenario/."""
     price_cap_eur: Any = 0.0
-    """Cap on the price of one course (euros; 0 means no cap)."""
+    """Cap on the price of one course (euros; 0 means no cap).
+    assumption: default off (the `none` scenario); see configs/scenario/."""
+    price_cap_by_topic_eur: Any = None
+    """Caps per topic, a list in the order of sim.domain.TOPICS (euros; 0: no cap for that
+    topic; null: no per-topic caps).
+    assumption: default off (the `none` scenario); see configs/scenario/."""
     business_creation_restricted: Any = False
-    """Business-creation courses limited to certified programmes (bool); the April 2022 decree."""
+    """Business-creation courses limited to certified programmes (bool); the April 2022 decree.
+    assumption: default off (the `none` scenario); see configs/scenario/."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from sim.domain import (
     BAC_OR_ABOVE,
     BELOW_BAC,
+    DRIVING_LICENCE,
     EMPLOYEE,
     ID_FRANCECONNECT,
     ID_NONE,
@@ -121,14 +122,18 @@ class Population:
         self.balance += credit
         return float(credit.sum())
 
-    def turnover(self, p: PopulationParams, rng: np.random.Generator) -> tuple[NDArray[np.intp], float]:
-        """Holders leaving the labour force are replaced by newcomers with no balance.
+    def leavers(self, p: PopulationParams, rng: np.random.Generator) -> NDArray[np.intp]:
+        """Holders leaving the labour force this month (retirement)."""
+        return np.flatnonzero(rng.random(self.size) < p.exit_per_year / 12)
 
-        Returns the replaced rows and the euros that expired with them. Rows keep their status
-        and education (a stationary population), but lose balance, need, enrolment and history.
+    def replace(self, leaving: NDArray[np.intp], p: PopulationParams) -> float:
+        """Newcomers with no balance take the leavers' rows; returns the euros that expired.
+
+        Rows keep their status and education (a stationary population), but lose balance,
+        need, enrolment and history.
         """
-        leaving = np.flatnonzero(rng.random(self.size) < p.exit_per_year / 12)
         expired = float(self.balance[leaving].sum())
+        self.enrol_offer[leaving] = NOT_ENROLLED
         self.balance[leaving] = 0.0
         self.need_topic[leaving] = NO_NEED
         self.need_value[leaving] = 0.0
@@ -136,7 +141,7 @@ class Population:
         self.compromised[leaving] = False
         self.skills[leaving] = 0.0
         self.aware[leaving] = False
-        return leaving, expired
+        return expired
 
     def spread_awareness(self, probability: float, rng: np.random.Generator) -> None:
         """Unaware holders learn they can use their CPF (media, word of mouth, advertising)."""
@@ -147,11 +152,14 @@ class Population:
         b: BehaviourParams,
         induced_rate: float,
         rng: np.random.Generator,
+        driving_licence_factor: float = 1.0,
     ) -> None:
         """Needs arise (genuine, by status) or are induced by marketing; unmet needs fade.
 
         A need induced by marketing has a low value to the holder: these purchases are the
-        first a copayment prices out (DOMAIN.md §5 fact 4).
+        first a copayment prices out (DOMAIN.md §5 fact 4). `driving_licence_factor` multiplies
+        the weight of the driving-licence topic among new needs (then renormalised): more
+        licence categories became eligible in January 2024.
         """
         n = self.size
         draw = rng.random((3, n), dtype=F32)
@@ -172,6 +180,10 @@ class Population:
         shares = np.where(
             se[:, None], np.array(b.topic_shares_self_employed), np.array(b.topic_shares_employee)
         )
+        if driving_licence_factor != 1.0:
+            shares = shares.copy()
+            shares[:, DRIVING_LICENCE] *= driving_licence_factor
+            shares /= shares.sum(axis=1, keepdims=True)
         cumulative = np.cumsum(shares, axis=1)
         cumulative[:, -1] = 1.0
         topics = (draw[2, new][:, None] > cumulative).sum(axis=1).clip(0, N_TOPICS - 1)

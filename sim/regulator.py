@@ -100,9 +100,12 @@ class Regulator:
                 continue
             if rng.random() >= enforcement:
                 continue
-            org.costs += fine * org.weight
             if org.network is not None:
-                model.network_by_id[org.network].sanctioned = True
+                network = model.network_by_id[org.network]
+                network.pay_fine(fine)
+                network.sanctioned = True
+            else:
+                org.costs += fine * org.weight
             if rng.random() < CAUGHT_CANVASSER_DELISTED:
                 self.delist(org, recover=True)
 

@@ -2,6 +2,8 @@
 
 Before the first date of a mapping the lever keeps its `off` value (the value it has in the
 `none` scenario), so `{"2024-05": 100}` means "no copayment until May 2024, then 100 euros".
+Dates are checked against the whole calendar (2019-01..LAST_MONTH), so a scenario can be run to
+an earlier `end` (as the calibration does, to September 2022): later dates are simply not reached.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sim.calendar import month_index, month_label
+from sim.calendar import LAST_MONTH, month_index
 from sim.errors import ConfigError
 
 
@@ -39,11 +41,12 @@ def resolve(
             index = month_index(str(date))
         except ValueError:
             raise ConfigError(key, date, "schedule dates are months written 'YYYY-MM'") from None
-        if not 0 <= index < n_months:
-            raise ConfigError(
-                key, date, f"schedule dates must lie in the horizon 2019-01..{month_label(n_months - 1)}"
-            )
-        changes[index] = _checked(f"{key}[{date}]", item, check)
+        if not 0 <= index <= month_index(LAST_MONTH):
+            allowed = f"schedule dates must lie in the calendar 2019-01..{LAST_MONTH}"
+            raise ConfigError(key, date, allowed)
+        checked = _checked(f"{key}[{date}]", item, check)
+        if index < n_months:  # a date after the run's end is valid but not reached
+            changes[index] = checked
     out = []
     current = off
     for month in range(n_months):

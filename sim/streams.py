@@ -21,7 +21,6 @@ PROCESSES = (
     "choice",
     "checkout",
     "canvassing",
-    "phishing",
     "takeover",
     "ghost",
     "completion",

@@ -1,0 +1,59 @@
+"""Helpers for the sweep tests: run `cpf-sim -m` in a temporary folder, in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+SMOKE = Path("results") / "sweeps" / "smoke"
+
+
+def sweep_env(tmp: Path, **extra: str) -> dict[str, str]:
+    """Environment for a subprocess: every library's cache and temp folder under `tmp`."""
+    env = {k: v for k, v in os.environ.items() if k != "CPF_SIM_TEST_FAIL"}
+    env.update(
+        MPLCONFIGDIR=str(tmp / "mpl"),
+        RAY_AUTH_MODE="disabled",
+        # Ray's socket paths must stay short: a fresh folder directly under the system temp dir
+        RAY_TMPDIR=tempfile.mkdtemp(prefix="ray"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "jupyter"),
+        IPYTHONDIR=str(tmp / "ipython"),
+        PYTHONWARNINGS="ignore::DeprecationWarning",
+    )
+    env.update(extra)
+    return env
+
+
+def cpf_sim(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m sim ARGS` in `cwd`."""
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args],
+        cwd=cwd,
+        env=env or sweep_env(cwd),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def smoke_sweep(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Path:
+    """Run the smoke preset in `cwd` (extra ARGS, e.g. a launcher) and return its folder."""
+    done = cpf_sim(cwd, "-m", "+experiment=smoke", *args, env=env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return cwd / SMOKE
+
+
+def outcome_columns(runs: pd.DataFrame) -> pd.DataFrame:
+    """The numeric outcome totals of complete runs, one row per run folder, sorted."""
+    done = runs[runs["status"] == "ok"].set_index("run").sort_index()
+    skip = {"seed", "wall_time_s", "scale", "holders", "months"}
+    numeric = [c for c in done.columns if pd.api.types.is_float_dtype(done[c]) and c not in skip]
+    return done[numeric]
