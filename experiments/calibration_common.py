@@ -34,6 +34,13 @@ FREE: tuple[tuple[str, float, float], ...] = (
     ("platform.reports_to_audit", 1e-5, 5e-3),
     ("population.work_intensity_mean", 0.2, 1.0),
     ("population.initial_balance_mean_eur", 200.0, 1500.0),
+    ("behaviour.need_factor_below_bac", 0.8, 3.0),
+    ("behaviour.report_pressured", 0.02, 0.8),
+    ("market.remote_conversion", 0.01, 0.5),
+    ("behaviour.app_adoption_months", 1.0, 48.0),
+    ("fraud.canvassing_success", 0.002, 0.1),
+    ("behaviour.useful_quality", 0.05, 0.9),
+    ("behaviour.useful_relevance", 0.05, 0.95),
 )
 KEYS = tuple(key for key, _, _ in FREE)
 

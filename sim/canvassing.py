@@ -52,12 +52,16 @@ def pick_offers(org: Organisation, n: int, rng: np.random.Generator) -> NDArray[
     return rng.choice(listed, size=n)
 
 
-def need_relevance(model: CPFModel, holders: NDArray[np.intp], offers: NDArray[np.intp]) -> NDArray[np.float32]:
+def need_relevance(
+    model: CPFModel, holders: NDArray[np.intp], offers: NDArray[np.intp]
+) -> NDArray[np.float32]:
     """How well each offer serves its holder's current need (0 if the holder has none)."""
     pop, catalogue = model.population, model.offers
     need = pop.need_topic[holders]
     fit = np.where(
-        pop.status[holders] == SELF_EMPLOYED, catalogue.fit_self_employed[offers], catalogue.fit_general[offers]
+        pop.status[holders] == SELF_EMPLOYED,
+        catalogue.fit_self_employed[offers],
+        catalogue.fit_general[offers],
     )
     relevance = TOPIC_RELEVANCE[np.maximum(need, 0), catalogue.topic[offers]] * fit
     return np.where(need >= 0, relevance, 0.0).astype(np.float32)
@@ -87,7 +91,9 @@ def canvass(
     if offers is None or holders.size == 0:
         return
     anchor = model.params.market.balance_anchor
-    prices = np.maximum(model.offers.price[offers], priced_to_balance(model, holders, offers, anchor))
+    prices = np.maximum(
+        model.offers.price[offers], priced_to_balance(model, holders, offers, anchor)
+    )
     prices = np.minimum(prices, pop.balance[holders])
     relevance = need_relevance(model, holders, offers)
     checkout(model, Dossiers(holders, offers, prices, PRESSURED, relevance, network), rng)

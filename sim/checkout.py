@@ -204,7 +204,9 @@ def _deter(model: CPFModel, holders: NDArray[np.intp], cause: str) -> None:
     counts = np.bincount(pop.status[holders], minlength=len(STATUSES))
     for code, status in enumerate(STATUSES):
         rec.add(f"deterred_holders_{status}", month, int(counts[code]))
-    pop.trust[holders] = np.maximum(0.0, pop.trust[holders] - model.params.behaviour.trust_loss_friction)
+    pop.trust[holders] = np.maximum(
+        0.0, pop.trust[holders] - model.params.behaviour.trust_loss_friction
+    )
     pop.need_topic[holders] = NO_NEED
 
 

@@ -10,6 +10,7 @@ import sys
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.config import CONFIG_DIR, check_overrides, expand_sweep, preset_sweep, to_params
@@ -25,7 +26,7 @@ def _run_job(cfg: DictConfig) -> None:
     from sim.report import summary_text
 
     hydra_cfg = HydraConfig.get()
-    if hydra_cfg.mode.name == "MULTIRUN":
+    if hydra_cfg.mode == RunMode.MULTIRUN:
         run_sweep_job(cfg, list(hydra_cfg.overrides.task), hydra_cfg.runtime.output_dir)
         return
     results = run(to_params(cfg), progress=sys.stderr.isatty())

@@ -20,14 +20,17 @@ import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 from scipy import stats as st
 
 from sim.domain import STATUSES
-from sim.results import _atomic_write
+from sim.results import atomic_write
 from sim.sweep import load_sweep, short_key
 
 
@@ -87,7 +90,7 @@ class CompareError(ValueError):
 # Statistics
 
 
-def mean_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, float, float]:
+def mean_ci(values: ArrayLike, level: float = 0.95) -> tuple[float, float, float]:
     """Mean and `level` confidence interval of the mean (t distribution; the mean alone if n=1)."""
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
@@ -100,7 +103,7 @@ def mean_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, float,
     return mean, mean - half, mean + half
 
 
-def paired_test(diffs: Sequence[float]) -> tuple[float, float, float, float]:
+def paired_test(diffs: ArrayLike) -> tuple[float, float, float, float]:
     """Mean paired difference, its 95% CI and the two-sided p-value of a paired t-test.
 
     A difference that is the same for every seed has no spread: its p-value is 0 if it is not
@@ -254,24 +257,27 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def _signed_rows(
     diffs: pd.DataFrame, scenarios: Sequence[str], items: Sequence[tuple[Outcome, int]]
 ) -> list[list[str]]:
-    rows = []
-    for scenario in scenarios:
-        row = [scenario]
-        for outcome, sign in items:
-            hit = diffs[(diffs["scenario"] == scenario) & (diffs["outcome"] == outcome.column)]
-            if hit.empty:
-                row.append("n/a")
-                continue
-            d = hit.iloc[0]
-            lo, hi = sorted((sign * d["lo"], sign * d["hi"]))
-            row.append(
-                f"{_interval(sign * d['mean'], lo, hi, outcome.divisor)} (p {_p(d['p_value'])})"
-            )
-        rows.append(row)
-    return rows
+    return [
+        [scenario]
+        + [
+            _diff_cell(diffs, scenario, outcome.column, sign, outcome.divisor)
+            for outcome, sign in items
+        ]
+        for scenario in scenarios
+    ]
 
 
-def build_report(folder: Path, baseline_name: str | None = None) -> tuple[str, dict[str, object]]:
+def _diff_cell(diffs: pd.DataFrame, scenario: str, column: str, sign: int, divisor: float) -> str:
+    """One paired difference as 'mean [CI] (p ...)', sign-flipped so that positive reads well."""
+    hit = diffs[(diffs["scenario"] == scenario) & (diffs["outcome"] == column)]
+    if hit.empty:
+        return "n/a"
+    d = hit.iloc[0]
+    lo, hi = sorted((sign * d["lo"], sign * d["hi"]))
+    return f"{_interval(sign * d['mean'], lo, hi, divisor)} (p {_p(d['p_value'])})"
+
+
+def build_report(folder: Path, baseline_name: str | None = None) -> tuple[str, dict[str, Figure]]:
     """Build the report's markdown text and its figures (file name -> Figure)."""
     from sim import compare_plots as plots
 
@@ -292,7 +298,7 @@ def build_report(folder: Path, baseline_name: str | None = None) -> tuple[str, d
     )
     diffs = paired_differences(runs, baseline, diff_columns)
     swept = swept_parameters(runs)
-    figures: dict[str, object] = {}
+    figures: dict[str, Figure] = {}
 
     first = done.iloc[0]
     versions = ", ".join(sorted(str(v) for v in done["version"].dropna().unique()))
@@ -357,24 +363,15 @@ def build_report(folder: Path, baseline_name: str | None = None) -> tuple[str, d
             "",
         ]
         if status_columns:
-            rows = []
-            for scenario in others:
-                for status in STATUSES:
-                    row = [scenario, status.replace("_", " ")]
-                    for column, _, sign in BY_STATUS:
-                        hit = diffs[
-                            (diffs["scenario"] == scenario)
-                            & (diffs["outcome"] == f"{column}_{status}")
-                        ]
-                        if hit.empty:
-                            row.append("n/a")
-                            continue
-                        d = hit.iloc[0]
-                        lo, hi = sorted((sign * d["lo"], sign * d["hi"]))
-                        row.append(
-                            f"{_interval(sign * d['mean'], lo, hi, 1e3)} (p {_p(d['p_value'])})"
-                        )
-                    rows.append(row)
+            rows = [
+                [scenario, status.replace("_", " ")]
+                + [
+                    _diff_cell(diffs, scenario, f"{column}_{status}", sign, 1e3)
+                    for column, _, sign in BY_STATUS
+                ]
+                for scenario in others
+                for status in STATUSES
+            ]
             text += [
                 "### Who pays: legitimate use lost by holder status",
                 "",
@@ -432,7 +429,7 @@ def build_report(folder: Path, baseline_name: str | None = None) -> tuple[str, d
             _table(
                 ["run", "status", "error"],
                 [
-                    [r.run, r.status, str(r.error) if isinstance(r.error, str) else ""]
+                    [str(r.run), str(r.status), r.error if isinstance(r.error, str) else ""]
                     for r in problems.itertuples()
                 ],
             ),
@@ -447,6 +444,10 @@ def build_report(folder: Path, baseline_name: str | None = None) -> tuple[str, d
     return "\n".join(text), figures
 
 
+def _save_png(figure: Figure, path: Path) -> None:
+    figure.savefig(path, dpi=110, format="png")
+
+
 def write_report(folder: str | Path, baseline: str | None = None) -> Path:
     """Write report.md and the figures into the sweep folder; returns the report's path."""
     import matplotlib.pyplot as plt
@@ -454,10 +455,10 @@ def write_report(folder: str | Path, baseline: str | None = None) -> Path:
     path = Path(folder)
     text, figures = build_report(path, baseline)
     for name, figure in figures.items():
-        _atomic_write(path / name, lambda p, f=figure: f.savefig(p, dpi=110, format="png"))  # type: ignore[attr-defined]
-        plt.close(figure)  # type: ignore[arg-type]
+        atomic_write(path / name, partial(_save_png, figure))
+        plt.close(figure)
     report = path / "report.md"
-    _atomic_write(report, lambda p: p.write_text(text))
+    atomic_write(report, lambda p: p.write_text(text))
     return report
 
 

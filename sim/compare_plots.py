@@ -21,7 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from sim.plotting import mark_levers  # noqa: E402
 
 BASELINE_COLOUR = "#7f7f7f"
-COLOURS = plt.get_cmap("tab10").colors
+COLOURS = [plt.get_cmap("tab10")(i) for i in range(10)]
 MAX_PANELS = 24
 
 
@@ -40,7 +40,7 @@ def lever_changes(runs: pd.DataFrame, scenario: str) -> dict[str, list[str]]:
 def fan_bands(metrics: pd.DataFrame, series: str) -> pd.DataFrame:
     """Per scenario and month: 5th percentile, median and 95th percentile of `series` over seeds."""
     grouped = metrics.groupby(["scenario", "month"], sort=False)[series]
-    bands = grouped.quantile([0.05, 0.5, 0.95]).unstack()
+    bands = grouped.quantile(np.array([0.05, 0.5, 0.95])).unstack()
     bands.columns = ["p05", "p50", "p95"]
     return bands.reset_index()
 
@@ -96,7 +96,7 @@ def fan_chart(
             dates, own["p05"] / divisor, own["p95"] / divisor, color=colour, alpha=0.3, linewidth=0
         )
         ax.plot(dates, own["p50"] / divisor, color=colour, linewidth=1.4, label=scenario)
-        mark_levers(ax, dates, lever_changes(runs, scenario), label=False)
+        mark_levers(ax, lever_changes(runs, scenario), label=False)
         ax.set_title(scenario, fontsize=9)
         ax.tick_params(labelsize=7)
         ax.legend(fontsize=6, loc="upper left")

@@ -7,7 +7,6 @@ registered in Hydra's ConfigStore so that misspelled keys and wrong types are re
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
@@ -58,7 +57,9 @@ def to_params(cfg: DictConfig) -> SimParams:
     for key in cfg.regulation:
         if key not in levers:
             raise ConfigError(
-                f"regulation.{key}", cfg.regulation[key], "unknown lever; allowed: " + ", ".join(levers)
+                f"regulation.{key}",
+                cfg.regulation[key],
+                "unknown lever; allowed: " + ", ".join(levers),
             )
     sections: dict[str, Any] = {}
     for name in SECTIONS:
@@ -108,7 +109,7 @@ def preset_sweep(overrides: Sequence[str]) -> dict[str, Any]:
         parsed = OverridesParser.create().parse_overrides(list(overrides))
     except HydraException as error:
         raise ConfigError("command line", " ".join(overrides), _first_line(str(error))) from None
-    fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
+    fixed = [o.input_line for o in parsed if not o.is_sweep_override() and o.input_line]
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
     try:
@@ -175,7 +176,7 @@ def _allowed_keys(section: str) -> str:
     schema = OmegaConf.structured(SimParams)
     node = OmegaConf.select(schema, section) if section else schema
     if isinstance(node, DictConfig):
-        return "unknown key; allowed: " + ", ".join(str(k) for k in node.keys())
+        return "unknown key; allowed: " + ", ".join(str(k) for k in node)
     return "unknown key"
 
 

@@ -85,7 +85,11 @@ class FraudNetwork(mesa.Agent):
         self.shell.canvassing = float(self.shares[PRESSURED_CHANNEL])
         self._take_over(contacts[TAKEOVER_CHANNEL], pool, stream("takeover"))
         canvass(
-            model, self.shell, contacts[PRESSURED_CHANNEL], f.canvassing_success, self,
+            model,
+            self.shell,
+            contacts[PRESSURED_CHANNEL],
+            f.canvassing_success,
+            self,
             stream("canvassing"),
         )
         recruits = f.ghost_recruits * self.shares[GHOST_CHANNEL] * len(CHANNELS)
@@ -110,7 +114,8 @@ class FraudNetwork(mesa.Agent):
         pop = model.population
         targets = sample_contacts(model, recruits, rng)
         accept = reachable(model, targets, GHOST_MIN_BALANCE_EUR) & (
-            rng.random(targets.size) < f.ghost_acceptance * np.minimum(1.0, 2 * pop.vulnerability[targets])
+            rng.random(targets.size)
+            < f.ghost_acceptance * np.minimum(1.0, 2 * pop.vulnerability[targets])
         )
         self._buy_at_shell(targets[accept], GHOST, rng)
 

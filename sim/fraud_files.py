@@ -47,7 +47,11 @@ class FraudFiles:
             "undiscovered": np.full(n, d.kind == TAKEOVER),
         }
         for name in FIELDS:
-            setattr(self, name, np.concatenate([getattr(self, name), new[name]]).astype(getattr(self, name).dtype))
+            setattr(
+                self,
+                name,
+                np.concatenate([getattr(self, name), new[name]]).astype(getattr(self, name).dtype),
+            )
 
     @property
     def escrow_eur(self) -> float:
@@ -68,7 +72,12 @@ class FraudFiles:
             paid = due[passes & (self.kind[due] == kind)]
             for network in np.unique(self.network[paid]):
                 group = paid[self.network[paid] == network]
-                model.pay(self.offer[group], self.amount[group], int(kind), model.network_by_id.get(int(network)))
+                model.pay(
+                    self.offer[group],
+                    self.amount[group],
+                    int(kind),
+                    model.network_by_id.get(int(network)),
+                )
         blocked = due[~passes]
         model.refund(self.holder[blocked], self.amount[blocked])
         model.recorder.add("fraud_blocked", model.month, blocked.size)
@@ -89,7 +98,9 @@ class FraudFiles:
             reported = found[rng.random(found.size) < b.report_takeover]
             model.recorder.add("reports", model.month, reported.size)
             model.regulator.note_reports(self.offer[reported], month=model.month)
-            restored = reported[(rng.random(reported.size) < plat.restore_rights) & ~self.escrow[reported]]
+            restored = reported[
+                (rng.random(reported.size) < plat.restore_rights) & ~self.escrow[reported]
+            ]
             model.restore_rights(self.holder[restored], self.amount[restored])
             self.undiscovered[found] = False
         self._prune()

@@ -111,7 +111,7 @@ class Lever:
 
     key: ClassVar[str]
     off: ClassVar[Any]
-    check: ClassVar[Callable[[Any], Any]]
+    check: ClassVar[staticmethod[[Any], Any]]
 
     def __init__(self, value: Any, n_months: int) -> None:
         self.values = resolve(self.key, value, n_months, self.off, type(self).check)
@@ -296,7 +296,9 @@ class LeverSet:
     @classmethod
     def from_params(cls, regulation: RegulationParams, n_months: int) -> LeverSet:
         """Build one lever per regulation key (validates every value and date)."""
-        return cls([LEVERS[f.name](getattr(regulation, f.name), n_months) for f in fields(regulation)])
+        return cls(
+            [LEVERS[f.name](getattr(regulation, f.name), n_months) for f in fields(regulation)]
+        )
 
     def setup(self, model: CPFModel) -> None:
         """Let each lever prepare."""

@@ -9,7 +9,6 @@ from numpy.typing import NDArray
 from sim.calendar import month_index, month_of_year
 from sim.checkout import Dossiers, checkout, exempt_from_copayment
 from sim.domain import (
-    BAC_OR_ABOVE,
     CHANNELS,
     KINDS,
     LEGAL_STRATEGIES,
@@ -25,7 +24,7 @@ from sim.fraud import FraudNetwork
 from sim.fraud_files import FraudFiles
 from sim.levers import LeverSet, Policy
 from sim.offers import Offers
-from sim.organisations import OPPORTUNIST, Organisation
+from sim.organisations import Organisation
 from sim.outcomes import Recorder
 from sim.params import SimParams
 from sim.platform import choose, result_pages
@@ -57,6 +56,7 @@ class CPFModel(mesa.Model):
         self.lockdowns = {month_index(m) for m in params.context.lockdown_months}
         self.licence_widened = month_index(params.context.driving_licence_all)
         self.buyer_balance = float(self.population.balance.mean())
+        self.remote_listed_share = 0.0
         self.last_enrolments = 0.0
         self.marketing_per_holder = 0.0
         self.recorder.add("credited_eur", 0, float(self.population.balance.sum()))
@@ -64,15 +64,18 @@ class CPFModel(mesa.Model):
         self.levers.apply(self, 0)
         rng = self.streams.get("initialise", 0, salt=1)
         shares = np.array(params.market.strategy_shares)
-        for strategy in rng.choice(len(LEGAL_STRATEGIES), size=params.market.organisations, p=shares):
+        for strategy in rng.choice(
+            len(LEGAL_STRATEGIES), size=params.market.organisations, p=shares
+        ):
             self._open_organisation(int(strategy))
         for _ in range(params.fraud.networks):
             self._open_network()
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
-        """Advance one month, in this order (docs/ODD.md, 'Process overview'):
+        """Advance one month.
 
+        The order (docs/ODD.md, 'Process overview'):
         1. levers apply: this month's rules come into force (and lever actions run);
         2. rights: holders leave and are replaced; last year's rights are credited in April;
         3. awareness spreads and needs arise (genuine or induced by marketing) or fade;
@@ -118,6 +121,7 @@ class CPFModel(mesa.Model):
         rec.add("abandonments", self.month, in_course.size)
         self.fraud_files.forget(leaving)
         rec.add("expired_eur", self.month, pop.replace(leaving, p))
+        pop.change_jobs(p, self.streams.get("status", self.month))
         if month_of_year(self.month) == p.credit_month:
             rec.add("credited_eur", self.month, pop.accrue(p))
 
@@ -135,11 +139,17 @@ class CPFModel(mesa.Model):
 
     # ------------------------------------------------------------- 4-5. outreach
     def run_canvassing(self) -> None:
-        """Organisations price their catalogues; opportunists canvass (legal until banned)."""
+        """Organisations price their catalogues; opportunists canvass (legal until banned).
+
+        In a lockdown month organisations first move some in-person courses online.
+        """
         from sim.canvassing import canvass
 
         m = self.params.market
+        lockdown = self.month in self.lockdowns
         for org in self.listed_organisations():
+            if lockdown:
+                org.go_remote(self.streams.get("remote", self.month, salt=org.unique_id))
             org.set_prices()
             org.decide_canvassing()
             if org.canvassing > 0 and org.network is None:
@@ -161,7 +171,9 @@ class CPFModel(mesa.Model):
         """Holders with a need search; the platform shows ranked offers; they choose and pay."""
         b, pop, rec, m = self.params.behaviour, self.population, self.recorder, self.month
         ease = self.platform_ease
-        trust_factor = (pop.trust / self.params.population.trust_initial) ** b.trust_search_elasticity
+        trust_factor = (
+            pop.trust / self.params.population.trust_initial
+        ) ** b.trust_search_elasticity
         probability = b.search_rate * ease * trust_factor
         if self.policy.search_boost != 1.0:  # hurrying before an announced copayment rise
             exempt = exempt_from_copayment(self, np.arange(pop.size))
@@ -179,12 +191,16 @@ class CPFModel(mesa.Model):
         if searchers.size == 0:
             return
         candidates = self.offers.active_ids()
+        if self.month in self.lockdowns:  # in-person courses cannot be bought
+            candidates = candidates[self.offers.remote[candidates]]
         visibility, rating = self._organisation_signals()
         # Common random numbers: each holder's query variant comes from a full-population
         # draw and each page's ranking noise from its own sub-stream, so a lever that changes
         # who searches does not reshuffle the pages or queries of everyone else.
         variants = b.query_variants
-        variant = self.streams.get("choice", m, salt=1).integers(0, variants, pop.size, dtype=np.uint8)
+        variant = self.streams.get("choice", m, salt=1).integers(
+            0, variants, pop.size, dtype=np.uint8
+        )
         self_employed = pop.status[searchers] == SELF_EMPLOYED
         profile = pop.need_topic[searchers].astype(np.int64) * 2 + self_employed
         group = profile * variants + variant[searchers]
@@ -194,7 +210,9 @@ class CPFModel(mesa.Model):
         bounds = np.append(starts, order.size)
         pages: dict[int, list] = {}
         chosen_holders, chosen_offers, chosen_relevance = [], [], []
-        for key, lo, hi in zip(keys.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        for key, lo, hi in zip(
+            keys.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), strict=True
+        ):
             rows = order[lo:hi]
             holders = searchers[rows]
             topic_profile, variant = divmod(key, variants)
@@ -202,8 +220,15 @@ class CPFModel(mesa.Model):
                 page_rng = self.streams.get("choice", m, salt=2 + topic_profile)
                 noise = b.ranking_noise * page_rng.gumbel(size=(variants, candidates.size))
                 pages[topic_profile] = result_pages(
-                    self.offers, candidates, visibility, rating, topic_profile // 2,
-                    bool(topic_profile % 2), self.policy.ranking, b.shown_offers, noise,
+                    self.offers,
+                    candidates,
+                    visibility,
+                    rating,
+                    topic_profile // 2,
+                    bool(topic_profile % 2),
+                    self.policy.ranking,
+                    b.shown_offers,
+                    noise,
                 )
             page = pages[topic_profile][variant]
             pick, fits = choose(page, pop.balance[holders], gumbel[rows], b)
@@ -326,10 +351,8 @@ class CPFModel(mesa.Model):
         relevance = pop.enrol_relevance[ending]
         kind = pop.enrol_kind[ending]
         remote = self.course_is_remote(offers)
-        abandon = (
-            np.where(remote, b.abandon_remote, b.abandon_in_person)
-            + b.abandon_low_quality_extra * (1 - quality)
-            + np.where(kind == PRESSURED, b.abandon_pressured_extra, 0.0)
+        abandon = np.where(remote, b.abandon_remote, b.abandon_in_person) + np.where(
+            kind == PRESSURED, b.abandon_pressured_extra, 0.0
         )
         rng = self.streams.get("completion", m)
         completed = rng.random(ending.size) >= abandon
@@ -339,13 +362,20 @@ class CPFModel(mesa.Model):
         gain = np.where(completed, quality * relevance, 0.0)
         pop.skills[ending] += gain.astype(np.float32)
         rec.add("skill_gain", m, float(gain.sum()))
-        useful = completed & (kind == LEGIT) & (quality >= b.useful_quality) & (relevance >= b.useful_relevance)
+        useful = (
+            completed
+            & (kind == LEGIT)
+            & (quality >= b.useful_quality)
+            & (relevance >= b.useful_relevance)
+        )
         counts = np.bincount(pop.status[ending[useful]], minlength=len(STATUSES))
         rec.add("useful_enrolments", m, int(useful.sum()))
         for code, status in enumerate(STATUSES):
             rec.add(f"useful_enrolments_{status}", m, int(counts[code]))
         trust = pop.trust[ending]
-        trust = np.where(useful, trust + b.trust_gain_useful * (1 - trust), trust - b.trust_loss_bad_course)
+        trust = np.where(
+            useful, trust + b.trust_gain_useful * (1 - trust), trust - b.trust_loss_bad_course
+        )
         pressured = kind == PRESSURED
         trust = np.where(pressured, trust - b.trust_loss_scam, trust)
         pop.trust[ending] = np.clip(trust, 0.0, 1.0).astype(np.float32)
@@ -371,7 +401,9 @@ class CPFModel(mesa.Model):
     def drift_trust(self) -> None:
         """Scam news lowers everyone's trust a little; trust otherwise drifts back."""
         b, pop, series = self.params.behaviour, self.population, self.recorder.series
-        victims = series["phishing_victims"][self.month] + series["pressured_enrolments"][self.month]
+        victims = (
+            series["phishing_victims"][self.month] + series["pressured_enrolments"][self.month]
+        )
         news = b.trust_news * 1000.0 * victims / pop.size
         target = self.params.population.trust_initial
         pop.trust += (b.trust_recovery * (target - pop.trust) - news).astype(np.float32)
@@ -408,12 +440,18 @@ class CPFModel(mesa.Model):
         series = self.recorder.series
         self.last_enrolments = series["legit_enrolments"][m] + series["pressured_enrolments"][m]
         enrolled = self.population.balance > 0
-        self.buyer_balance = float(self.population.balance[enrolled].mean()) if enrolled.any() else 0.0
+        self.buyer_balance = (
+            float(self.population.balance[enrolled].mean()) if enrolled.any() else 0.0
+        )
 
     def _profit_per_org_by_strategy(self) -> dict[int, float]:
         out: dict[int, float] = {}
         for strategy in range(len(LEGAL_STRATEGIES)):
-            orgs = [o for o in self.listed_organisations() if o.strategy == strategy and o.network is None]
+            orgs = [
+                o
+                for o in self.listed_organisations()
+                if o.strategy == strategy and o.network is None
+            ]
             if orgs:
                 out[strategy] = sum(o.profit for o in orgs) / sum(o.weight for o in orgs)
         return out
@@ -430,7 +468,9 @@ class CPFModel(mesa.Model):
         n = min(int(rng.poisson(expected)), m.max_entrants_per_month)
         if n == 0:
             return
-        best = np.array([max(0.0, profit_per_org.get(s, 0.0)) for s in range(len(LEGAL_STRATEGIES))])
+        best = np.array(
+            [max(0.0, profit_per_org.get(s, 0.0)) for s in range(len(LEGAL_STRATEGIES))]
+        )
         base = np.array(m.strategy_shares)
         weights = base * (1.0 + best / max(1.0, best.mean())) if best.any() else base
         for strategy in rng.choice(len(LEGAL_STRATEGIES), size=n, p=weights / weights.sum()):
@@ -443,16 +483,23 @@ class CPFModel(mesa.Model):
         networks = list(self.fraud_networks())
         if len(networks) >= f.max_networks:
             return
-        mean_profit = np.mean([n.profit for n in networks]) if networks else f.entry_profit_eur * 0.2
+        mean_profit = (
+            np.mean([n.profit for n in networks]) if networks else f.entry_profit_eur * 0.2
+        )
         expected = f.entry_rate * max(0.0, float(mean_profit)) / f.entry_profit_eur
         n = int(self.streams.get("entry", self.month, salt=1).poisson(expected))
         for _ in range(min(n, f.max_networks - len(networks))):
             self._open_network()
 
     def _open_organisation(self, strategy: int) -> Organisation:
+        """A new cohort; under Qualiopi only its certified members enter."""
         org = Organisation(self, strategy)
-        if self.policy.qualiopi_required and not self.regulator.certify(org):
-            org.delist()
+        if self.policy.qualiopi_required:
+            passed = self.regulator.certify(org)
+            if passed:
+                org.weight = float(passed)
+            else:
+                org.delist()
         return org
 
     def _open_network(self) -> FraudNetwork:
@@ -475,8 +522,16 @@ class CPFModel(mesa.Model):
 
     @property
     def platform_ease(self) -> float:
-        """How easy buying is: reduced before the direct-purchase app opened."""
-        return 1.0 if self.month >= self.app_launch else self.params.behaviour.pre_app_access
+        """How easy buying is, relative to the app fully adopted.
+
+        Reduced before the direct-purchase app, then rising over the months holders take to
+        adopt it (linear ramp of `app_adoption_months`).
+        """
+        b = self.params.behaviour
+        if self.month < self.app_launch:
+            return b.pre_app_access
+        adopted = min(1.0, (self.month - self.app_launch + 1) / max(1.0, b.app_adoption_months))
+        return b.pre_app_access + (1.0 - b.pre_app_access) * adopted
 
     @property
     def n_networks(self) -> int:
@@ -504,9 +559,20 @@ class CPFModel(mesa.Model):
         listed = self.listed_organisations()
         rec.set("organisations_active", m, sum(o.weight for o in listed))
         for code, name in enumerate(STRATEGIES):
-            rec.set(f"organisations_active_{name}", m, sum(o.weight for o in listed if o.strategy == code))
+            rec.set(
+                f"organisations_active_{name}",
+                m,
+                sum(o.weight for o in listed if o.strategy == code),
+            )
         rec.set("fraud_networks_active", m, float(self.n_networks))
         networks = self.fraud_networks()
-        rec.set("mean_network_experience", m, float(np.mean([n.experience for n in networks])) if networks else 0.0)
+        rec.set(
+            "mean_network_experience",
+            m,
+            float(np.mean([n.experience for n in networks])) if networks else 0.0,
+        )
         active = self.offers.active_ids()
-        rec.set("mean_price_eur", m, float(self.offers.price[active].mean()) if active.size else 0.0)
+        rec.set(
+            "mean_price_eur", m, float(self.offers.price[active].mean()) if active.size else 0.0
+        )
+        self.remote_listed_share = float(self.offers.remote[active].mean()) if active.size else 0.0

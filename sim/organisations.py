@@ -74,13 +74,17 @@ class Organisation(mesa.Agent):
         """Draw the catalogue of offers for the current strategy and list it."""
         m, s = self.model.params.market, self.strategy
         k = m.offers_per_organisation
-        topics = rng.choice(N_TOPICS, size=k, p=np.array(m.topic_shares[s]) / sum(m.topic_shares[s]))
+        topics = rng.choice(
+            N_TOPICS, size=k, p=np.array(m.topic_shares[s]) / sum(m.topic_shares[s])
+        )
         if self.model.policy.business_creation_restricted and s != QUALITY:
             topics = topics[topics != BUSINESS_CREATION]
         hours = np.array(m.topic_hours)[topics] * rng.lognormal(0.0, 0.3, topics.size)
         fair_price = hours * np.array(m.fair_hourly_eur)[topics]
         clip01 = lambda mean: np.clip(rng.normal(mean, 0.1, topics.size), 0.0, 1.0)  # noqa: E731
-        remote = rng.random(topics.size) < m.remote_share[s]
+        # After the lockdowns, new catalogues follow the market's remote share if it is higher.
+        remote_share = max(m.remote_share[s], self.model.remote_listed_share)
+        remote = rng.random(topics.size) < remote_share
         self.offers = self.model.offers.add(
             self.unique_id,
             topics.astype(np.int8),
@@ -93,6 +97,13 @@ class Organisation(mesa.Agent):
             remote,
         ).astype(np.intp)
         self.set_prices()
+
+    def go_remote(self, rng: np.random.Generator) -> None:
+        """In a lockdown month some in-person courses move online, for good."""
+        offers = self.model.offers
+        in_person = self.offers[~offers.remote[self.offers]]
+        moving = in_person[rng.random(in_person.size) < self.model.params.market.remote_conversion]
+        offers.remote[moving] = True
 
     def set_prices(self) -> None:
         """Price the catalogue: cost-plus, demand-led, or anchored on holders' balances."""
@@ -121,7 +132,9 @@ class Organisation(mesa.Agent):
             return
         # The others go on as before the ban unless the expected fine outweighs what
         # canvassing brings (a loss-making canvasser stops at any fine above zero).
-        expected_fine = policy.canvassing_enforcement * self.model.params.platform.canvassing_fine_eur
+        expected_fine = (
+            policy.canvassing_enforcement * self.model.params.platform.canvassing_fine_eur
+        )
         self.canvassing = 0.0 if expected_fine > max(self.pressured_value, 0.0) else 1.0
 
     def receive(self, amount: float, delivery_cost: float, channel: int | None) -> None:
@@ -166,14 +179,19 @@ class Organisation(mesa.Agent):
 
     def wants_to_exit(self) -> bool:
         """Exit after persistent losses (shells live and die with their network)."""
-        return self.network is None and self.months_loss >= self.model.params.market.exit_after_loss_months
+        return (
+            self.network is None
+            and self.months_loss >= self.model.params.market.exit_after_loss_months
+        )
 
     def imitate(self, profit_per_org: dict[int, float], rng: np.random.Generator) -> bool:
         """Sometimes copy a more profitable legal strategy, repositioning the catalogue."""
         m = self.model.params.market
         if self.network is not None or rng.random() >= m.imitation_rate:
             return False
-        other = int(rng.choice([s for s in (QUALITY, GENERALIST, OPPORTUNIST) if s != self.strategy]))
+        other = int(
+            rng.choice([s for s in (QUALITY, GENERALIST, OPPORTUNIST) if s != self.strategy])
+        )
         own = self.profit / self.weight
         theirs = profit_per_org.get(other, 0.0)
         if theirs <= 0 or theirs <= max(own, own * m.imitation_margin):

@@ -12,7 +12,13 @@ from numpy.typing import NDArray
 
 from sim.domain import STATUSES, STRATEGIES
 
-STATUS_SPLIT = ("enrolments", "legit_enrolments", "useful_enrolments", "deterred_holders", "no_offer_found")
+STATUS_SPLIT = (
+    "enrolments",
+    "legit_enrolments",
+    "useful_enrolments",
+    "deterred_holders",
+    "no_offer_found",
+)
 
 FLOWS: tuple[str, ...] = (
     "enrolments",

@@ -70,6 +70,9 @@ class PopulationParams:
     work_intensity_mean: float = 0.62
     """Mean share of a full yearly credit a working holder earns (part-time, partial years).
     fitted to the average balance of early 2022 (€1,460-1,573, DARES/CDC)."""
+    job_finding_per_month: float = 0.08
+    """Monthly probability a job seeker finds work; job loss is set so that the job-seeker
+    share stays at `share_job_seeker`. assumption (mean spell ~1 year)."""
     self_employed_contributing: float = 0.8
     """Share of the self-employed who pay the training contribution and so accrue.
     assumption."""
@@ -113,6 +116,7 @@ class PopulationParams:
                 "cap_low_qualified_eur": NON_NEGATIVE,
                 "work_intensity_mean": (0.01, 1.0),
                 "self_employed_contributing": PROBABILITY,
+                "job_finding_per_month": PROBABILITY,
                 "credit_month": (1, 12),
                 "initial_balance_mean_eur": NON_NEGATIVE,
                 "exit_per_year": PROBABILITY,
@@ -136,6 +140,11 @@ class PopulationParams:
             )
 
     @property
+    def share_employee(self) -> float:
+        """Share of holders who are employees."""
+        return 1.0 - self.share_job_seeker - self.share_self_employed
+
+    @property
     def scale(self) -> float:
         """National-equivalent units per simulated holder."""
         return self.national_holders / self.holders
@@ -151,6 +160,9 @@ class BehaviourParams:
     """Same for a job seeker (training is part of job search). fitted."""
     need_rate_self_employed: float = 0.012
     """Same for a self-employed holder. assumption (usage 'very low' is an outcome, not input)."""
+    need_factor_below_bac: float = 1.3
+    """Need rate of holders below the bac relative to others (more to gain from training).
+    fitted (42-43% of 2021-22 users have at most CAP/BEP vs 34% of the active population)."""
     need_fade: float = 0.08
     """Monthly probability an unmet need fades. assumption (mean life ~1 year)."""
     topic_shares_employee: list[float] = field(
@@ -176,6 +188,9 @@ class BehaviourParams:
     """Monthly probability an aware holder with a need searches the platform. assumption."""
     pre_app_access: float = 0.25
     """Search ease before the direct-purchase app (Nov 2019), relative to after. fitted."""
+    app_adoption_months: float = 12.0
+    """Months after the app's launch until search ease reaches its full level (holders learn
+    the new app; linear ramp). fitted (the doubling of entries 2019->2020->2021)."""
     awareness_rate: float = 0.01
     """Monthly probability an unaware holder learns of the CPF from the media. fitted."""
     word_of_mouth: float = 2.0
@@ -212,12 +227,12 @@ class BehaviourParams:
     """Abandonment of in-person courses. source: DARES, 2021 cohort (2%)."""
     abandon_pressured_extra: float = 0.3
     """Extra abandonment of a course a holder was pressured into. assumption."""
-    abandon_low_quality_extra: float = 0.15
-    """Extra abandonment for a course of quality 0 (linear to 0 at quality 1). assumption."""
     useful_quality: float = 0.5
-    """Minimum course quality for a completed course to count as useful. assumption."""
+    """Minimum course quality for a completed course to count as useful. fitted (64% of the
+    2021 cohort used what they learned, DARES survey)."""
     useful_relevance: float = 0.6
-    """Minimum relevance to the need for a completed course to count as useful. assumption."""
+    """Minimum relevance to the need for a completed course to count as useful. fitted (with
+    useful_quality)."""
     trust_gain_useful: float = 0.08
     """Trust gained after a useful course. assumption."""
     trust_loss_bad_course: float = 0.05
@@ -237,7 +252,7 @@ class BehaviourParams:
     """Probability a victim who discovers it reports it to the platform. assumption."""
     report_pressured: float = 0.15
     """Probability a pressured holder reports the organisation when the course ends.
-    assumption."""
+    fitted (32,400 reports to CDC in H1 2022, with the canvassing share of trainings)."""
     income_factor_below_bac: float = 0.7
     """Willingness to pay of holders below the bac relative to others. assumption."""
     income_factor_job_seeker: float = 0.6
@@ -251,11 +266,13 @@ class BehaviourParams:
                 "need_rate_job_seeker": PROBABILITY,
                 "need_rate_self_employed": PROBABILITY,
                 "need_fade": PROBABILITY,
+                "need_factor_below_bac": NON_NEGATIVE,
                 "need_value_median_eur": (0.01, None),
                 "need_value_sigma": NON_NEGATIVE,
                 "induced_need_value_factor": NON_NEGATIVE,
                 "search_rate": PROBABILITY,
                 "pre_app_access": PROBABILITY,
+                "app_adoption_months": (1.0, 120.0),
                 "awareness_rate": PROBABILITY,
                 "word_of_mouth": NON_NEGATIVE,
                 "marketing_reach": NON_NEGATIVE,
@@ -271,7 +288,6 @@ class BehaviourParams:
                 "trust_search_elasticity": NON_NEGATIVE,
                 "abandon_remote": PROBABILITY,
                 "abandon_in_person": PROBABILITY,
-                "abandon_low_quality_extra": PROBABILITY,
                 "abandon_pressured_extra": PROBABILITY,
                 "useful_quality": PROBABILITY,
                 "useful_relevance": PROBABILITY,
@@ -341,10 +357,14 @@ class MarketParams:
     fit_self_employed: list[float] = field(default_factory=lambda: [0.75, 0.3, 0.2, 0.1])
     """Fit to a self-employed holder's need; only quality specialists design for them.
     assumption (seed article)."""
-    remote_share: list[float] = field(default_factory=lambda: [0.15, 0.35, 0.7, 0.8])
-    """Share of remote courses in a new catalogue, per strategy; the remote share of entries
-    grows as remote-heavy strategies gain sales, and every course is remote in a lockdown
-    month. assumption (6% of trainings fully remote in 2019, 51% in 2021: DARES)."""
+    remote_share: list[float] = field(default_factory=lambda: [0.03, 0.05, 0.15, 0.3])
+    """Share of remote courses in a new catalogue, per strategy, before the lockdowns (later
+    catalogues follow the market's remote share if higher). assumption, near the 6% of
+    trainings fully remote in 2019 (DARES)."""
+    remote_conversion: float = 0.12
+    """Probability an in-person offer moves online for good in a lockdown month (in-person
+    courses cannot be bought in those months). fitted (51% of trainings fully remote in 2021,
+    DARES)."""
     marketing_share: list[float] = field(default_factory=lambda: [0.03, 0.08, 0.25, 0.1])
     """Share of revenue spent on marketing and platform SEO, per strategy. assumption."""
     rating_gaming: list[float] = field(default_factory=lambda: [0.0, 0.05, 0.3, 0.4])
@@ -397,6 +417,7 @@ class MarketParams:
                 "imitation_rate": PROBABILITY,
                 "imitation_margin": (1.0, None),
                 "visibility_decay": PROBABILITY,
+                "remote_conversion": PROBABILITY,
             },
         )
         _check_shares("strategy_shares", self.strategy_shares, len(LEGAL_STRATEGIES))
@@ -456,7 +477,7 @@ class FraudParams:
     """Probability a contacted holder of vulnerability 1 hands over credentials. fitted."""
     canvassing_success: float = 0.03
     """Probability a network's call pressures a holder of vulnerability 1 into a sign-up.
-    assumption."""
+    fitted (6% of trainings initiated by canvassing, 2021, with market.canvassing_success)."""
     ghost_recruits: float = 300.0
     """Straw holders a network can recruit per month for ghost training (national). assumption:
     no pre-reform figure isolates ghost training."""
@@ -527,7 +548,9 @@ class FraudParams:
             if len(values) != 4 or any(not 0 <= v <= 1 for v in values):
                 raise ConfigError(name, list(values), "4 probabilities, one per identity level")
         if self.networks > self.max_networks:
-            raise ConfigError("networks", self.networks, f"at most max_networks ({self.max_networks})")
+            raise ConfigError(
+                "networks", self.networks, f"at most max_networks ({self.max_networks})"
+            )
 
 
 @dataclass(frozen=True)
@@ -596,8 +619,10 @@ class PlatformParams:
 
 @dataclass(frozen=True)
 class ContextParams:
-    """Dated events outside regulation: the app launch, the 2020-21 lockdowns, the 2024 widening
-    of driving-licence eligibility."""
+    """Dated events outside regulation.
+
+    The app launch, the 2020-21 lockdowns, the 2024 widening of driving-licence eligibility.
+    """
 
     app_launch: str = "2019-11"
     """Month the direct-purchase app opened. source: CDC, 21 Nov 2019."""
@@ -613,10 +638,14 @@ class ContextParams:
     vehicle licences join the car licence). assumption: no pre-reform figure can set it."""
 
     def __post_init__(self) -> None:
-        if isinstance(self.driving_licence_all_boost, bool) or not isinstance(
-            self.driving_licence_all_boost, int | float
-        ) or self.driving_licence_all_boost < 0:
-            raise ConfigError("driving_licence_all_boost", self.driving_licence_all_boost, "a number >= 0")
+        if (
+            isinstance(self.driving_licence_all_boost, bool)
+            or not isinstance(self.driving_licence_all_boost, int | float)
+            or self.driving_licence_all_boost < 0
+        ):
+            raise ConfigError(
+                "driving_licence_all_boost", self.driving_licence_all_boost, "a number >= 0"
+            )
         dated = (
             ("app_launch", [self.app_launch]),
             ("lockdown_months", self.lockdown_months),

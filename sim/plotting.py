@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
@@ -37,17 +38,26 @@ LEVER_NAMES = {
 }
 
 
-def mark_levers(ax: Axes, dates: pd.DatetimeIndex, lever_changes: dict[str, list[str]], label: bool) -> None:
+def mark_levers(ax: Axes, lever_changes: dict[str, list[str]], label: bool) -> None:
     """Dashed vertical lines at the months levers change, named on the top panel."""
     for key, months in lever_changes.items():
         if key not in LEVER_NAMES or key in ("audit_rate", "anomaly_detection"):
             continue
         for month in months:
-            x = pd.Timestamp(f"{month}-01")
+            x = float(mdates.date2num(pd.Timestamp(f"{month}-01")))
             ax.axvline(x, color="grey", linestyle="--", linewidth=0.8, alpha=0.7)
             if label:
-                ax.text(x, 1.0, f" {LEVER_NAMES[key]}", rotation=90, va="top", ha="left", fontsize=7,
-                        transform=ax.get_xaxis_transform(), color="dimgrey")
+                ax.text(
+                    x,
+                    1.0,
+                    f" {LEVER_NAMES[key]}",
+                    rotation=90,
+                    va="top",
+                    ha="left",
+                    fontsize=7,
+                    transform=ax.get_xaxis_transform(),
+                    color="dimgrey",
+                )
 
 
 def overview_figure(results: Results) -> Figure:
@@ -65,9 +75,19 @@ def overview_figure(results: Results) -> Figure:
     ax.set_title("Enrolments per month, by kind (thousands)")
     ax.legend(loc="upper left", fontsize=8)
     ax = axes[0, 1]
-    for channel, colour in (("takeover", "#c44e52"), ("pressured", "#dd8452"), ("ghost", "#8172b3")):
+    for channel, colour in (
+        ("takeover", "#c44e52"),
+        ("pressured", "#dd8452"),
+        ("ghost", "#8172b3"),
+    ):
         ax.plot(dates, m[f"fraud_loss_{channel}_eur"] / 1e6, label=channel, color=colour)
-    ax.plot(dates, m["fraud_detected_eur"] / 1e6, label="detected (all channels)", color="black", linestyle=":")
+    ax.plot(
+        dates,
+        m["fraud_detected_eur"] / 1e6,
+        label="detected (all channels)",
+        color="black",
+        linestyle=":",
+    )
     ax.set_title("Fraud loss per month, by channel (EUR million)")
     ax.legend(loc="upper left", fontsize=8)
     ax = axes[1, 0]
@@ -75,7 +95,13 @@ def overview_figure(results: Results) -> Figure:
     ax.set_ylim(0, 1)
     ax.set_title("Trust in the CPF (0-1)")
     ax2 = ax.twinx()
-    ax2.plot(dates, m["deterred_holders"] / 1000, color="#937860", alpha=0.7, label="deterred honest holders")
+    ax2.plot(
+        dates,
+        m["deterred_holders"] / 1000,
+        color="#937860",
+        alpha=0.7,
+        label="deterred honest holders",
+    )
     ax2.set_ylabel("deterred per month (thousands)", fontsize=8)
     ax.legend(loc="lower left", fontsize=8)
     ax2.legend(loc="lower right", fontsize=8)
@@ -90,7 +116,7 @@ def overview_figure(results: Results) -> Figure:
     ax.legend(loc="upper left", fontsize=8)
     changes = results.summary.get("lever_changes", {})
     for i, axis in enumerate(axes.flat):
-        mark_levers(axis, dates, changes, label=i < 2)
+        mark_levers(axis, changes, label=i < 2)
     s = results.summary
     fig.suptitle(
         f"cpf-sim: scenario '{s.get('label')}', seed {s.get('seed')}, "

@@ -79,14 +79,14 @@ class Population:
         mean = p.work_intensity_mean
         concentration = 4.0  # assumption: Beta spread of work intensity
         work_intensity = rng.beta(mean * concentration, (1 - mean) * concentration, n).astype(F32)
-        accrues = status != JOB_SEEKER
+        accrues = np.ones(n, dtype=bool)  # job seekers accrue again once back in work
         se = status == SELF_EMPLOYED
         accrues[se] = rng.random(int(se.sum())) < p.self_employed_contributing
         cap = np.where(education == NO_QUALIFICATION, p.cap_low_qualified_eur, p.cap_eur)
         balance = np.minimum(rng.gamma(1.2, p.initial_balance_mean_eur / 1.2, n), cap)
         below_bac = education != BAC_OR_ABOVE
-        vulnerability = rng.beta(2.0, 2.0 / p.vulnerability_mean - 2.0, n)
-        vulnerability = np.minimum(1.0, vulnerability * np.where(below_bac, 1.5, 1.0)).astype(F32)
+        susceptibility = rng.beta(2.0, 2.0 / p.vulnerability_mean - 2.0, n)
+        vulnerability = np.minimum(1.0, susceptibility * np.where(below_bac, 1.5, 1.0)).astype(F32)
         ids = rng.random(n)
         digital_id = np.full(n, ID_NONE, dtype=np.int8)
         digital_id[ids < p.franceconnect_share] = ID_FRANCECONNECT
@@ -118,7 +118,8 @@ class Population:
         low = self.education == NO_QUALIFICATION
         yearly = np.where(low, p.accrual_low_qualified_eur, p.accrual_eur) * self.work_intensity
         cap = np.where(low, p.cap_low_qualified_eur, p.cap_eur)
-        credit = np.where(self.accrues, np.clip(cap - self.balance, 0.0, yearly), 0.0)
+        working = self.accrues & (self.status != JOB_SEEKER)
+        credit = np.where(working, np.clip(cap - self.balance, 0.0, yearly), 0.0)
         self.balance += credit
         return float(credit.sum())
 
@@ -142,6 +143,21 @@ class Population:
         self.skills[leaving] = 0.0
         self.aware[leaving] = False
         return expired
+
+    def change_jobs(self, p: PopulationParams, rng: np.random.Generator) -> None:
+        """Employees lose their jobs and job seekers find one, keeping their balance.
+
+        The job-loss rate is set so that the job-seeker share stays at `share_job_seeker`:
+        unemployment is a flow, so holders become job seekers with the rights they earned.
+        """
+        employees = p.share_employee
+        loss = p.job_finding_per_month * p.share_job_seeker / employees if employees > 0 else 0.0
+        u = rng.random(self.size, dtype=F32)
+        rate = np.array([loss, p.job_finding_per_month, 0.0], dtype=F32)[self.status]
+        moves = u < rate
+        self.status[moves & (self.status == EMPLOYEE)] = -1  # mark, then swap
+        self.status[moves & (self.status == JOB_SEEKER)] = EMPLOYEE
+        self.status[self.status == -1] = JOB_SEEKER
 
     def spread_awareness(self, probability: float, rng: np.random.Generator) -> None:
         """Unaware holders learn they can use their CPF (media, word of mouth, advertising)."""
@@ -170,7 +186,9 @@ class Population:
         rates = np.array(
             [b.need_rate_employee, b.need_rate_job_seeker, b.need_rate_self_employed], dtype=F32
         )
-        rate = rates[self.status]
+        rate = rates[self.status] * np.where(
+            self.education != BAC_OR_ABOVE, F32(b.need_factor_below_bac), F32(1.0)
+        )
         genuine = free & (draw[1] < rate)
         induced = free & ~genuine & self.aware & (draw[1] < rate + induced_rate)
         new = np.flatnonzero(genuine | induced)

@@ -37,6 +37,12 @@ def yearly_table(results: Results) -> pd.DataFrame:
 def summary_text(results: Results) -> str:
     """The table printed at the end of a run."""
     s = results.summary
+    money = (
+        f"public spend EUR {s['spend_eur'] / 1e9:.2f} bn; "
+        f"fraud loss EUR {s['fraud_loss_eur'] / 1e6:.0f} M "
+        f"(detected EUR {s['fraud_detected_eur'] / 1e6:.0f} M, "
+        f"recovered EUR {s['recovered_eur'] / 1e6:.0f} M)"
+    )
     lines = [
         f"cpf-sim {s['version']}: scenario '{s['label']}', seed {s['seed']}, "
         f"{s['holders']:,} holders scaled x{s['scale']:.1f} to national, {s['start']}..{s['end']}",
@@ -45,8 +51,7 @@ def summary_text(results: Results) -> str:
         "",
         f"Totals: {s['enrolments'] / 1e6:.2f} M entries, of which fraudulent "
         f"{s['fraud_enrolments'] / 1e6:.2f} M; useful {s['useful_enrolments'] / 1e6:.2f} M; "
-        f"public spend EUR {s['spend_eur'] / 1e9:.2f} bn; fraud loss EUR {s['fraud_loss_eur'] / 1e6:.0f} M "
-        f"(detected EUR {s['fraud_detected_eur'] / 1e6:.0f} M, recovered EUR {s['recovered_eur'] / 1e6:.0f} M); "
-        f"deterred honest holders {s['deterred_holders'] / 1e6:.2f} M; final trust {s['mean_trust']:.2f}.",
+        f"{money}; deterred honest holders {s['deterred_holders'] / 1e6:.2f} M; "
+        f"final trust {s['mean_trust']:.2f}.",
     ]
     return "\n".join(lines)

@@ -45,13 +45,21 @@ class Results:
         """
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        _atomic_write(folder / CONFIG_FILE, lambda p: p.write_text(yaml.safe_dump(self.config, sort_keys=False)))
-        _atomic_write(folder / METRICS_FILE, lambda p: self.metrics.to_parquet(p, index=False))
+        atomic_write(
+            folder / CONFIG_FILE,
+            lambda p: p.write_text(yaml.safe_dump(self.config, sort_keys=False)),
+        )
+        atomic_write(folder / METRICS_FILE, lambda p: self.metrics.to_parquet(p, index=False))
         if figure:
             from sim.plotting import overview_figure
 
-            _atomic_write(folder / FIGURE_FILE, lambda p: overview_figure(self).savefig(p, dpi=110, format="png"))
-        _atomic_write(folder / SUMMARY_FILE, lambda p: p.write_text(json.dumps(self.summary, indent=2)))
+            atomic_write(
+                folder / FIGURE_FILE,
+                lambda p: overview_figure(self).savefig(p, dpi=110, format="png"),
+            )
+        atomic_write(
+            folder / SUMMARY_FILE, lambda p: p.write_text(json.dumps(self.summary, indent=2))
+        )
         return folder
 
 
@@ -81,12 +89,14 @@ def params_as_dict(params: Any) -> dict[str, Any]:
     return asdict(params)
 
 
-def _atomic_write(target: Path, write: Callable[[Path], Any]) -> None:
+def atomic_write(target: Path, write: Callable[[Path], Any]) -> None:
+    """Write `target` through a temporary file renamed into place (never half-written)."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         write(tmp_path)
+        os.chmod(tmp_path, 0o644)  # mkstemp makes files private; results are meant to be shared
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ import numpy as np
 PROCESSES = (
     "initialise",
     "turnover",
+    "status",
     "awareness",
     "needs",
     "search",
@@ -26,6 +27,7 @@ PROCESSES = (
     "completion",
     "discovery",
     "organisations",
+    "remote",
     "fraud_networks",
     "regulator",
     "entry",
@@ -39,7 +41,7 @@ class Streams:
         self.seed = int(seed)
 
     def get(self, process: str, month: int, salt: int = 0) -> np.random.Generator:
-        """A fresh generator for `process` in `month`; `salt` separates sub-streams (an agent id)."""
+        """A fresh generator for `process` in `month`; `salt` separates sub-streams (agent id)."""
         if process not in PROCESSES:
             raise KeyError(f"unknown random process {process!r}")
         key = zlib.crc32(process.encode())

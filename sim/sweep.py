@@ -43,7 +43,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from sim.results import METRICS_FILE, SUMMARY_FILE, _atomic_write
+from sim.results import METRICS_FILE, SUMMARY_FILE, atomic_write
 from sim.version import ROOT, code_version
 
 MANIFEST_FILE = "sweep.json"
@@ -181,7 +181,7 @@ def override_values(overrides: Sequence[str]) -> dict[str, Any]:
     for override in OverridesParser.create().parse_overrides(list(overrides)):
         value = override.value()
         if not isinstance(value, str | int | float | bool) and value is not None:
-            value = json.dumps(OmegaConf.to_container(OmegaConf.create({"v": value}))["v"])
+            value = json.dumps(OmegaConf.to_container(OmegaConf.create({"v": value}))["v"])  # type: ignore[index, call-overload]
         values[bare_key(override.get_key_element())] = value
     return values
 
@@ -224,7 +224,7 @@ def read_record(folder: Path) -> dict[str, Any] | None:
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:
-    _atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=2, default=str)))
+    atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=2, default=str)))
 
 
 def _now() -> str:
@@ -286,7 +286,7 @@ def run_sweep_job(
     except Exception as error:  # a sweep records a run's failure and goes on with the others
         record["status"] = "failed"
         record["error"] = f"{type(error).__name__}: {error}"
-        _atomic_write(folder / ERROR_FILE, lambda p: p.write_text(traceback.format_exc()))
+        atomic_write(folder / ERROR_FILE, lambda p: p.write_text(traceback.format_exc()))
     record["wall_time_s"] = round(time.perf_counter() - start, 3)
     record["finished_at"] = _now()
     _write_json(folder / RUN_FILE, record)
@@ -353,7 +353,8 @@ class SweepCallback(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Record the jobs this sweep will run, for progress and for gaps in the tables."""
         hydra_cfg = config.hydra
-        params = OmegaConf.to_container(hydra_cfg.sweeper.get("params") or {}, resolve=False)
+        preset = hydra_cfg.sweeper.get("params")  # None for a sweep given on the command line
+        params = OmegaConf.to_container(preset, resolve=False) if preset else {}
         write_manifest(
             Path(hydra_cfg.sweep.dir),
             list(hydra_cfg.overrides.task),
@@ -440,7 +441,11 @@ def aggregate(sweep_dir: str | Path, write: bool = True) -> tuple[pd.DataFrame, 
         rows.append(row)
     runs = pd.DataFrame(rows)
     params = [c for c in override_values(jobs[0]["overrides"])]
-    runs.insert(1, "scenario", scenario_names(runs, params))
+    names = scenario_names(runs, params)
+    if "scenario" in runs:  # the sweep varies the `scenario` config group itself
+        runs = runs.drop(columns="scenario")
+        params = [p for p in params if p != "scenario"]
+    runs.insert(1, "scenario", names)
     if "seed" not in runs:
         runs["seed"] = pd.NA
     front = [
@@ -464,8 +469,8 @@ def aggregate(sweep_dir: str | Path, write: bool = True) -> tuple[pd.DataFrame, 
     else:
         metrics = keys.iloc[0:0].assign(month=pd.Series(dtype=str))
     if write:
-        _atomic_write(folder / RUNS_TABLE, lambda p: runs.to_parquet(p, index=False))
-        _atomic_write(folder / METRICS_TABLE, lambda p: metrics.to_parquet(p, index=False))
+        atomic_write(folder / RUNS_TABLE, lambda p: runs.to_parquet(p, index=False))
+        atomic_write(folder / METRICS_TABLE, lambda p: metrics.to_parquet(p, index=False))
     return runs, metrics
 
 

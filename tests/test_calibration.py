@@ -124,8 +124,13 @@ def test_per_topic_price_caps():
 def test_all_licences_raise_the_driving_licence_share_of_needs():
     def licence_needs(boost: float) -> int:
         params = load_params(
-            ["end=2019-06", "population.holders=5000", "market.organisations=20",
-             "context.driving_licence_all=2019-01", f"context.driving_licence_all_boost={boost}"]
+            [
+                "end=2019-06",
+                "population.holders=5000",
+                "market.organisations=20",
+                "context.driving_licence_all=2019-01",
+                f"context.driving_licence_all_boost={boost}",
+            ]
         )
         model = CPFModel(params)
         model.step()

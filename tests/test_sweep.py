@@ -165,3 +165,24 @@ def test_each_lever_alone_is_the_historical_lever_and_nothing_else(lever: str) -
         assert alone[key] == historical[key], (
             f"configs/experiment/levers/{lever}.yaml: {key} differs from historical"
         )
+
+
+def test_a_sweep_over_the_scenario_group_names_its_scenarios(tmp_path: Path) -> None:
+    """Sweeping `scenario=` itself (as the counterfactuals preset does) must not clash with the
+    `scenario` column the tables add: the scenario name is the group's choice."""
+    done = cpf_sim(
+        tmp_path,
+        "-m",
+        "scenario=none,historical",
+        "seed=0",
+        "population.holders=2000",
+        "end=2019-06",
+        "hydra/launcher=basic",
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "raised" not in done.stderr, done.stderr[-3000:]
+    (folder,) = (tmp_path / "results" / "sweeps").iterdir()
+    runs, metrics = load_sweep(folder)
+    assert sorted(runs["scenario"]) == ["historical", "none"]
+    assert list(runs.columns).count("scenario") == 1
+    assert set(metrics["scenario"]) == {"historical", "none"}
