@@ -475,7 +475,10 @@ class CPFModel(mesa.Model):
         weights = base * (1.0 + best / max(1.0, best.mean())) if best.any() else base
         for strategy in rng.choice(len(LEGAL_STRATEGIES), size=n, p=weights / weights.sum()):
             org = self._open_organisation(int(strategy))
-            self.recorder.add("organisations_entered", self.month, org.weight / self.scale)
+            if org.listed:  # a cohort none of whose members passed Qualiopi never entered
+                self.recorder.add("organisations_entered", self.month, org.weight / self.scale)
+            else:
+                org.remove()
 
     def _enter_networks(self) -> None:
         """New fraud networks enter while fraud pays."""
