@@ -200,10 +200,7 @@ def _deter(model: CPFModel, holders: NDArray[np.intp], cause: str) -> None:
     """Honest holders who give up because of a lever: counted, and their trust dented."""
     rec, month, pop = model.recorder, model.month, model.population
     rec.add(cause, month, holders.size)
-    rec.add("deterred_holders", month, holders.size)
-    counts = np.bincount(pop.status[holders], minlength=len(STATUSES))
-    for code, status in enumerate(STATUSES):
-        rec.add(f"deterred_holders_{status}", month, int(counts[code]))
+    rec.add_by_status("deterred_holders", month, pop.status[holders])
     pop.trust[holders] = np.maximum(
         0.0, pop.trust[holders] - model.params.behaviour.trust_loss_friction
     )
@@ -212,14 +209,12 @@ def _deter(model: CPFModel, holders: NDArray[np.intp], cause: str) -> None:
 
 def _record_enrolments(model: CPFModel, d: Dossiers, public: NDArray[np.float64]) -> None:
     rec, month, offers = model.recorder, model.month, model.offers
-    n = len(d)
-    rec.add("enrolments", month, n)
-    rec.add(f"{KINDS[d.kind]}_enrolments", month, n)
-    counts = np.bincount(model.population.status[d.holders], minlength=len(STATUSES))
-    for code, status in enumerate(STATUSES):
-        rec.add(f"enrolments_{status}", month, int(counts[code]))
-        if d.kind == LEGIT:
-            rec.add(f"legit_enrolments_{status}", month, int(counts[code]))
+    statuses = model.population.status[d.holders]
+    rec.add_by_status("enrolments", month, statuses)
+    if d.kind == LEGIT:
+        rec.add_by_status("legit_enrolments", month, statuses)
+    else:
+        rec.add(f"{KINDS[d.kind]}_enrolments", month, len(d))
     rec.add("remote_enrolments", month, int(model.course_is_remote(d.offers).sum()))
     below_bac = model.population.education[d.holders] != BAC_OR_ABOVE
     rec.add("enrolments_below_bac", month, int(below_bac.sum()))

@@ -17,7 +17,6 @@ from sim.domain import (
     NOT_ENROLLED,
     PRESSURED,
     SELF_EMPLOYED,
-    STATUSES,
     STRATEGIES,
 )
 from sim.fraud import FraudNetwork
@@ -250,11 +249,7 @@ class CPFModel(mesa.Model):
 
     def _no_offer_found(self, holders: NDArray[np.intp]) -> None:
         """Holders who found nothing fitting or affordable; their need stays for now."""
-        rec, pop = self.recorder, self.population
-        rec.add("no_offer_found", self.month, holders.size)
-        counts = np.bincount(pop.status[holders], minlength=len(STATUSES))
-        for code, status in enumerate(STATUSES):
-            rec.add(f"no_offer_found_{status}", self.month, int(counts[code]))
+        self.recorder.add_by_status("no_offer_found", self.month, self.population.status[holders])
 
     def _organisation_signals(self) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
         """Visibility and displayed rating of every organisation, indexed by agent id."""
@@ -368,10 +363,7 @@ class CPFModel(mesa.Model):
             & (quality >= b.useful_quality)
             & (relevance >= b.useful_relevance)
         )
-        counts = np.bincount(pop.status[ending[useful]], minlength=len(STATUSES))
-        rec.add("useful_enrolments", m, int(useful.sum()))
-        for code, status in enumerate(STATUSES):
-            rec.add(f"useful_enrolments_{status}", m, int(counts[code]))
+        rec.add_by_status("useful_enrolments", m, pop.status[ending[useful]])
         trust = pop.trust[ending]
         trust = np.where(
             useful, trust + b.trust_gain_useful * (1 - trust), trust - b.trust_loss_bad_course

@@ -106,6 +106,13 @@ class Recorder:
         """Accumulate a flow for `month`."""
         self.series[name][month] += value
 
+    def add_by_status(self, name: str, month: int, statuses: NDArray[np.int8]) -> None:
+        """Count holders (given by their status codes) into `name` and its `name_<status>` split."""
+        self.series[name][month] += statuses.size
+        counts = np.bincount(statuses, minlength=len(STATUSES))
+        for code, status in enumerate(STATUSES):
+            self.series[f"{name}_{status}"][month] += counts[code]
+
     def set(self, name: str, month: int, value: float) -> None:
         """Record a stock for `month`."""
         self.series[name][month] = value
