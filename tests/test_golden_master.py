@@ -50,6 +50,6 @@ def test_runs_match_the_golden_master_exactly(case: str) -> None:
     assert results.metrics["month"].astype(str).tolist() == expected["month"].astype(str).tolist()
     for column in expected.columns.drop("month"):
         got, want = results.metrics[column].to_numpy(), expected[column].to_numpy()
-        assert np.array_equal(got, want), f"{case}: series {column!r} differs from the golden master"
+        assert np.array_equal(got, want), f"{case}: {column!r} differs"
     want_summary = json.loads(summary_file.read_text())
     assert json.loads(json.dumps(_summary(results.summary), sort_keys=True)) == want_summary
