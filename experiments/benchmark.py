@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc run")
     args = parser.parse_args(argv)
-    from sim.version import code_version
+    from sim.core.version import code_version
 
     print(f"cpf-sim {code_version()} benchmark, seed {args.seed}, one process per measurement")
     print(

@@ -25,8 +25,8 @@ import pandas as pd  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibration_common import ROOT, base_params, simulate  # noqa: E402
 
-from sim.calendar import month_label  # noqa: E402
-from sim.domain import STRATEGIES  # noqa: E402
+from sim.core.calendar import month_label  # noqa: E402
+from sim.core.domain import STRATEGIES  # noqa: E402
 
 OUT = ROOT / "results" / "historical"
 YEARS = tuple(range(2019, 2027))

@@ -25,7 +25,7 @@ import pandas as pd  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibration_common import ROOT, base_params, calibration_window, load_targets, simulate  # noqa: E402
 
-from sim.calendar import month_label  # noqa: E402
+from sim.core.calendar import month_label  # noqa: E402
 
 OUT = ROOT / "results" / "calibration"
 YEARS = (2019, 2020, 2021, 2022)

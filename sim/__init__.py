@@ -5,10 +5,10 @@ run back. See README.md and docs/ODD.md.
 """
 
 from sim.api import run
+from sim.core.version import code_version
 from sim.params import SimParams
 from sim.results import Results, load
-from sim.sweep import load_sweep as load_sweep
-from sim.version import code_version
+from sim.tooling.sweep import load_sweep as load_sweep
 
 __version__ = code_version()
 __all__ = ["Results", "SimParams", "load", "run"]

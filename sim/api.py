@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sim.calendar import month_label
 from sim.config import load_params
+from sim.core.calendar import month_label
+from sim.core.version import code_version
 from sim.model import CPFModel
 from sim.outcomes import run_totals
 from sim.params import SimParams
 from sim.results import Results, metrics_frame, params_as_dict
-from sim.version import code_version
 
 
 def run(

@@ -20,7 +20,7 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from sim.errors import ConfigError
+from sim.core.errors import ConfigError
 from sim.params import SECTIONS, RegulationParams, SimParams
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
@@ -95,7 +95,7 @@ def expand_sweep(overrides: Sequence[str], sweeper_params: Any = None) -> Iterat
     Jobs come in the order Hydra's basic sweeper runs them; `sweeper_params` are a preset's
     own sweep (`hydra.sweeper.params`), overridden key by key by the command line.
     """
-    from sim.sweep import expand_jobs
+    from sim.tooling.sweep import expand_jobs
 
     try:
         yield from expand_jobs(overrides, sweeper_params)

@@ -6,9 +6,11 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.calendar import month_index, month_of_year
-from sim.checkout import Dossiers, checkout, exempt_from_copayment
-from sim.domain import (
+from sim.agents.fraud_networks import FraudNetwork
+from sim.agents.organisations import Organisation
+from sim.agents.regulator import Regulator
+from sim.core.calendar import month_index, month_of_year
+from sim.core.domain import (
     CHANNELS,
     KINDS,
     LEGAL_STRATEGIES,
@@ -19,17 +21,15 @@ from sim.domain import (
     SELF_EMPLOYED,
     STRATEGIES,
 )
-from sim.fraud import FraudNetwork
-from sim.fraud_files import FraudFiles
-from sim.levers import LeverSet, Policy
-from sim.offers import Offers
-from sim.organisations import Organisation
+from sim.core.streams import Streams
 from sim.outcomes import Recorder
 from sim.params import SimParams
-from sim.platform import choose, result_pages
-from sim.population import Population
-from sim.regulator import Regulator
-from sim.streams import Streams
+from sim.processes.checkout import Dossiers, checkout, exempt_from_copayment
+from sim.processes.levers import LeverSet, Policy
+from sim.processes.ranking import choose, result_pages
+from sim.state.fraud_files import FraudFiles
+from sim.state.offers import Offers
+from sim.state.population import Population
 
 
 class CPFModel(mesa.Model):
@@ -142,7 +142,7 @@ class CPFModel(mesa.Model):
 
         In a lockdown month organisations first move some in-person courses online.
         """
-        from sim.canvassing import canvass
+        from sim.processes.outreach import canvass
 
         m = self.params.market
         lockdown = self.month in self.lockdowns

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.domain import STATUSES, STRATEGIES
+from sim.core.domain import STATUSES, STRATEGIES
 
 STATUS_SPLIT = (
     "enrolments",

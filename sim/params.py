@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from sim.calendar import LAST_MONTH, month_index
-from sim.domain import LEGAL_STRATEGIES, N_TOPICS, STRATEGIES
-from sim.errors import ConfigError
+from sim.core.calendar import LAST_MONTH, month_index
+from sim.core.domain import LEGAL_STRATEGIES, N_TOPICS, STRATEGIES
+from sim.core.errors import ConfigError
 
 
 def _check_ranges(section: object, rules: dict[str, tuple[float, float | None]]) -> None:
@@ -168,7 +168,7 @@ class BehaviourParams:
     topic_shares_employee: list[float] = field(
         default_factory=lambda: [0.24, 0.2, 0.14, 0.08, 0.14, 0.17, 0.03]
     )
-    """Topics of employees' and job seekers' needs (order of sim.domain.TOPICS). assumption,
+    """Topics of employees' and job seekers' needs (order of sim.core.domain.TOPICS). assumption,
     near the 2020 shares of entries: transport 25.9%, languages 17%, orientation 15.2%,
     IT 10.3% (francebleu/DARES)."""
     topic_shares_self_employed: list[float] = field(
@@ -334,11 +334,11 @@ class MarketParams:
             [0.0, 0.2, 0.3, 0.35, 0.15, 0.0, 0.0],
         ]
     )
-    """Topics of each strategy's offers (rows: strategies; columns: sim.domain.TOPICS).
+    """Topics of each strategy's offers (rows: strategies; columns: sim.core.domain.TOPICS).
     assumption: only quality specialists design self-employed essentials; opportunists crowd
     into generic office/IT, languages, business creation and skills assessments."""
     topic_hours: list[float] = field(default_factory=lambda: [35, 40, 30, 35, 24, 120, 30])
-    """Typical hours of a course per topic (order of sim.domain.TOPICS). assumption."""
+    """Typical hours of a course per topic (order of sim.core.domain.TOPICS). assumption."""
     fair_hourly_eur: list[float] = field(default_factory=lambda: [38, 22, 22, 26, 55, 11, 30])
     """Fair price per hour of a course of average quality, per topic. assumption, with the
     mean near the 2020 level of €16.80/h on long courses (managementdelaformation.fr)."""
@@ -701,7 +701,7 @@ class RegulationParams:
     """Cap on the price of one course (euros; 0 means no cap).
     assumption: default off (the `none` scenario); see configs/scenario/."""
     price_cap_by_topic_eur: Any = None
-    """Caps per topic, a list in the order of sim.domain.TOPICS (euros; 0: no cap for that
+    """Caps per topic, a list in the order of sim.core.domain.TOPICS (euros; 0: no cap for that
     topic; null: no per-topic caps).
     assumption: default off (the `none` scenario); see configs/scenario/."""
     business_creation_restricted: Any = False
@@ -735,7 +735,7 @@ class SimParams:
             raise ConfigError("end", self.end, "a month written 'YYYY-MM'") from None
         if not 0 <= last <= month_index(LAST_MONTH):
             raise ConfigError("end", self.end, f"a month from 2019-01 to {LAST_MONTH}")
-        from sim.levers import check_regulation  # levers import params: import late
+        from sim.processes.levers import check_regulation  # levers import params: import late
 
         try:
             check_regulation(self.regulation, self.n_months)

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from sim.calendar import month_label
+from sim.core.calendar import month_label
 
 METRICS_FILE = "metrics.parquet"
 SUMMARY_FILE = "summary.json"
@@ -51,7 +51,7 @@ class Results:
         )
         atomic_write(folder / METRICS_FILE, lambda p: self.metrics.to_parquet(p, index=False))
         if figure:
-            from sim.plotting import overview_figure
+            from sim.tooling.plots import overview_figure
 
             atomic_write(
                 folder / FIGURE_FILE,

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.calendar import month_index
 from sim.calibration.targets import LAST_CALIBRATION_MONTH, Target, load_targets
 from sim.config import load_params
-from sim.errors import ConfigError
-from sim.levers import Policy
+from sim.core.calendar import month_index
+from sim.core.errors import ConfigError
 from sim.model import CPFModel
 from sim.outcomes import DERIVED, FLOWS, STOCKS
+from sim.processes.levers import Policy
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 COUNTERFACTUALS = {

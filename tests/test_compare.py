@@ -12,9 +12,15 @@ import pandas as pd
 import pytest
 from sweep_helpers import smoke_sweep, sweep_env
 
-from sim.compare import CompareError, choose_baseline, paired_differences, paired_test, write_report
-from sim.compare_plots import pareto_front
-from sim.sweep import METRICS_TABLE, RUNS_TABLE
+from sim.tooling.compare import (
+    CompareError,
+    choose_baseline,
+    paired_differences,
+    paired_test,
+    write_report,
+)
+from sim.tooling.compare_plots import pareto_front
+from sim.tooling.sweep import METRICS_TABLE, RUNS_TABLE
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -26,7 +32,7 @@ def sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_cpf_compare_writes_report_and_figures(sweep: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "sim.compare", str(sweep)],
+        [sys.executable, "-m", "sim.tooling.compare", str(sweep)],
         env=sweep_env(sweep.parent),
         capture_output=True,
         text=True,
@@ -55,7 +61,7 @@ def test_cpf_compare_writes_report_and_figures(sweep: Path) -> None:
 
 def test_bad_baseline_is_one_line_and_exit_2(sweep: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "sim.compare", str(sweep), "--baseline", "nope"],
+        [sys.executable, "-m", "sim.tooling.compare", str(sweep), "--baseline", "nope"],
         env=sweep_env(sweep.parent),
         capture_output=True,
         text=True,

@@ -3,7 +3,7 @@
 import pytest
 
 from sim.config import load_params
-from sim.errors import ConfigError
+from sim.core.errors import ConfigError
 
 # (override, key the error must name, value the message must show)
 BAD_INPUT = [

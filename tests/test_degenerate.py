@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from conftest import simulate
 
-from sim.calendar import month_index
-from sim.domain import STATUSES
+from sim.core.calendar import month_index
+from sim.core.domain import STATUSES
 
 # No fraud network at the start and none may ever enter (`fraud.networks=0` alone still lets
 # networks enter while fraud pays), and no organisation makes a canvassing call.

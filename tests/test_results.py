@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from conftest import SMALL, TINY, simulate
 
-from sim.calendar import month_label
+from sim.core.calendar import month_label
 from sim.outcomes import DERIVED, FLOWS, STOCKS
 from sim.results import FIGURE_FILE, SUMMARY_FILE, load
 

@@ -11,7 +11,7 @@ import pytest
 from sweep_helpers import cpf_sim, outcome_columns, smoke_sweep, sweep_env
 
 from sim.config import check_overrides, compose_config
-from sim.sweep import RUN_FILE, aggregate, expand_jobs, load_sweep, run_name, sweep_name
+from sim.tooling.sweep import RUN_FILE, aggregate, expand_jobs, load_sweep, run_name, sweep_name
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.calendar import month_index
+from sim.core.calendar import month_index
 
 TARGETS_FILE = Path(__file__).with_name("targets.csv")
 LAST_CALIBRATION_MONTH = "2022-09"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.domain import (
+from sim.core.domain import (
     BAC_OR_ABOVE,
     BELOW_BAC,
     DRIVING_LICENCE,

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.domain import TOPIC_RELEVANCE
-from sim.offers import Offers
+from sim.core.domain import TOPIC_RELEVANCE
 from sim.params import BehaviourParams
+from sim.state.offers import Offers
 
 
 @dataclass(frozen=True)

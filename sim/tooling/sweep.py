@@ -16,7 +16,7 @@ hundreds of runs needs:
 
 A run is complete when its `run.json` says status 'ok': `run.json` is written (atomically) after
 every other file of the run, so an interrupted sweep never leaves a run that looks complete.
-`python -m sim.sweep FOLDER` re-aggregates a folder (after a killed sweep, for instance).
+`python -m sim.tooling.sweep FOLDER` re-aggregates a folder (after a killed sweep, for instance).
 
 Test-only hook: if the environment variable `CPF_SIM_TEST_FAIL` holds a comma-separated list of
 overrides (e.g. `seed=1`), jobs having one of these overrides raise a RuntimeError at run time;
@@ -43,8 +43,8 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from sim.core.version import ROOT, code_version
 from sim.results import METRICS_FILE, SUMMARY_FILE, atomic_write
-from sim.version import ROOT, code_version
 
 MANIFEST_FILE = "sweep.json"
 RUN_FILE = "run.json"
@@ -510,16 +510,16 @@ def load_sweep(path: str | Path, refresh: bool = False) -> tuple[pd.DataFrame, p
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """`python -m sim.sweep FOLDER...`: (re)build the tables of sweep folders."""
+    """`python -m sim.tooling.sweep FOLDER...`: (re)build the tables of sweep folders."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help"):
-        print("usage: python -m sim.sweep SWEEP_FOLDER...  (re)builds runs/metrics.parquet")
+        print("usage: python -m sim.tooling.sweep SWEEP_FOLDER...  (re)builds runs/metrics.parquet")
         sys.exit(0 if args else 2)
     for arg in args:
         try:
             runs, _ = aggregate(arg)
         except FileNotFoundError as error:
-            print(f"sim.sweep: {error}", file=sys.stderr)
+            print(f"sim.tooling.sweep: {error}", file=sys.stderr)
             sys.exit(2)
         print(f"{arg}: {describe(runs)}")
 

@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.domain import BUSINESS_CREATION, CHANNELS, N_TOPICS, STRATEGIES
+from sim.core.domain import BUSINESS_CREATION, CHANNELS, N_TOPICS, STRATEGIES
 
 if TYPE_CHECKING:
     from sim.model import CPFModel

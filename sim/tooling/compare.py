@@ -10,7 +10,7 @@ Writes `report.md` and PNG figures into the sweep folder:
 - a heatmap when the sweep is a 2-D grid, a dose-response chart when one number is swept;
 - a trade-off chart of fraud loss against useful enrolments with the Pareto front.
 
-Scenarios are the `scenario` column of runs.parquet (see `sim.sweep.scenario_names`).
+Scenarios are the `scenario` column of runs.parquet (see `sim.tooling.sweep.scenario_names`).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from scipy import stats as st
 
-from sim.domain import STATUSES
+from sim.core.domain import STATUSES
 from sim.results import atomic_write
-from sim.sweep import load_sweep, short_key
+from sim.tooling.sweep import load_sweep, short_key
 
 
 @dataclass(frozen=True)
@@ -279,7 +279,7 @@ def _diff_cell(diffs: pd.DataFrame, scenario: str, column: str, sign: int, divis
 
 def build_report(folder: Path, baseline_name: str | None = None) -> tuple[str, dict[str, Figure]]:
     """Build the report's markdown text and its figures (file name -> Figure)."""
-    from sim import compare_plots as plots
+    from sim.tooling import compare_plots as plots
 
     runs, metrics = load_sweep(folder)
     done = complete_runs(runs)

@@ -1,7 +1,8 @@
 """Figures of a sweep comparison: fan charts, heatmap, dose response and the trade-off chart.
 
-Each function takes the tidy tables of `sim.sweep.load_sweep` (or the statistics computed from
-them by `sim.compare`) and returns a matplotlib Figure; `sim.compare` saves them as PNGs.
+Each function takes the tidy tables of `sim.tooling.sweep.load_sweep` (or the statistics
+computed from them by `sim.tooling.compare`) and returns a matplotlib Figure;
+`sim.tooling.compare` saves them as PNGs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from sim.plotting import mark_levers  # noqa: E402
+from sim.tooling.plots import mark_levers  # noqa: E402
 
 BASELINE_COLOUR = "#7f7f7f"
 COLOURS = [plt.get_cmap("tab10")(i) for i in range(10)]

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.domain import IDENTITY_LEVELS, N_TOPICS, RANKINGS, STATUSES, TOPICS
-from sim.errors import ConfigError
-from sim.schedule import change_months, resolve
+from sim.core.domain import IDENTITY_LEVELS, N_TOPICS, RANKINGS, STATUSES, TOPICS
+from sim.core.errors import ConfigError
+from sim.core.schedule import change_months, resolve
 
 if TYPE_CHECKING:
     from sim.model import CPFModel

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.checkout import Dossiers, checkout
-from sim.domain import NOT_ENROLLED, PRESSURED, SELF_EMPLOYED, TOPIC_RELEVANCE
+from sim.core.domain import NOT_ENROLLED, PRESSURED, SELF_EMPLOYED, TOPIC_RELEVANCE
+from sim.processes.checkout import Dossiers, checkout
 
 if TYPE_CHECKING:
-    from sim.fraud import FraudNetwork
+    from sim.agents.fraud_networks import FraudNetwork
+    from sim.agents.organisations import Organisation
     from sim.model import CPFModel
-    from sim.organisations import Organisation
 
 MIN_TARGET_BALANCE_EUR = 300.0  # assumption: callers do not bother with smaller balances
 CALL_AWARENESS = 0.1  # assumption: share of called holders who learn they can use their CPF

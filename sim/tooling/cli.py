@@ -14,8 +14,8 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.config import CONFIG_DIR, check_overrides, expand_sweep, preset_sweep, to_params
-from sim.errors import ConfigError
-from sim.sweep import SWEEPS_DIR, bare_key, run_sweep_job, sweep_name, swept_keys
+from sim.core.errors import ConfigError
+from sim.tooling.sweep import SWEEPS_DIR, bare_key, run_sweep_job, sweep_name, swept_keys
 
 CONFIG_FLAGS_WITH_VALUE = {"-cn", "--config-name", "-cp", "--config-path", "-cd", "--config-dir"}
 
@@ -23,7 +23,7 @@ CONFIG_FLAGS_WITH_VALUE = {"-cn", "--config-name", "-cp", "--config-path", "-cd"
 @hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
 def _run_job(cfg: DictConfig) -> None:
     from sim.api import run
-    from sim.report import summary_text
+    from sim.tooling.report import summary_text
 
     hydra_cfg = HydraConfig.get()
     if hydra_cfg.mode == RunMode.MULTIRUN:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.domain import BUSINESS_CREATION
-from sim.organisations import GENERALIST, QUALITY, Organisation
+from sim.agents.organisations import GENERALIST, QUALITY, Organisation
+from sim.core.domain import BUSINESS_CREATION
 
 if TYPE_CHECKING:
     from sim.model import CPFModel

@@ -13,7 +13,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from sim.domain import STRATEGIES  # noqa: E402
+from sim.core.domain import STRATEGIES  # noqa: E402
 
 if TYPE_CHECKING:
     from sim.results import Results

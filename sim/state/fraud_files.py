@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.domain import TAKEOVER
+from sim.core.domain import TAKEOVER
 
 if TYPE_CHECKING:
-    from sim.checkout import Dossiers
     from sim.model import CPFModel
+    from sim.processes.checkout import Dossiers
 
 FIELDS = ("holder", "offer", "amount", "kind", "network", "month", "escrow", "undiscovered")
 

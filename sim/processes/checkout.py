@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.domain import (
+from sim.core.domain import (
     BAC_OR_ABOVE,
     DRIVING_LICENCE,
     GHOST,
@@ -31,7 +31,7 @@ from sim.domain import (
 )
 
 if TYPE_CHECKING:
-    from sim.fraud import FraudNetwork
+    from sim.agents.fraud_networks import FraudNetwork
     from sim.model import CPFModel
 
 # Login a holder must present at each identity level (none, password, FranceConnect, FC+).

@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.canvassing import (
+from sim.agents.organisations import SHELL, Organisation
+from sim.core.domain import CHANNELS, GHOST, TAKEOVER
+from sim.processes.checkout import Dossiers, checkout
+from sim.processes.outreach import (
     MIN_TARGET_BALANCE_EUR,
     canvass,
     need_relevance,
@@ -23,9 +26,6 @@ from sim.canvassing import (
     reachable,
     sample_contacts,
 )
-from sim.checkout import Dossiers, checkout
-from sim.domain import CHANNELS, GHOST, TAKEOVER
-from sim.organisations import SHELL, Organisation
 
 if TYPE_CHECKING:
     from sim.model import CPFModel

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sim.calendar import LAST_MONTH, month_index
-from sim.errors import ConfigError
+from sim.core.calendar import LAST_MONTH, month_index
+from sim.core.errors import ConfigError
 
 
 def resolve(
