@@ -22,7 +22,6 @@ from sim.core.domain import (
     STRATEGIES,
 )
 from sim.core.streams import Streams
-from sim.outcomes import Recorder
 from sim.params import SimParams
 from sim.processes.checkout import Dossiers, checkout, exempt_from_copayment
 from sim.processes.levers import LeverSet, Policy
@@ -30,6 +29,7 @@ from sim.processes.ranking import choose, result_pages
 from sim.state.fraud_files import FraudFiles
 from sim.state.offers import Offers
 from sim.state.population import Population
+from sim.state.recorder import Recorder
 
 
 class CPFModel(mesa.Model):
