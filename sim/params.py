@@ -6,7 +6,7 @@ Every field says its meaning, unit and source: a figure from DOMAIN.md / the cal
 naming the key, the value and what is allowed, before any work is done.
 
 Regulation levers (`RegulationParams`) accept a constant or a dated schedule (a mapping
-"YYYY-MM" -> value); their per-lever checks live with the levers in sim/levers.py.
+"YYYY-MM" -> value); their per-lever value checks are in sim/core/checks.py.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sim.core.calendar import LAST_MONTH, month_index
+from sim.core.checks import LEVER_VALUES
 from sim.core.domain import LEGAL_STRATEGIES, N_TOPICS, STRATEGIES
 from sim.core.errors import ConfigError
+from sim.core.schedule import resolve
 
 
 def _check_ranges(section: object, rules: dict[str, tuple[float, float | None]]) -> None:
@@ -664,7 +666,7 @@ class RegulationParams:
     """Regulation levers; each a constant or a dated schedule {"YYYY-MM": value}.
 
     Values here are the `none` scenario (no levers); scenarios set them. Each lever's meaning,
-    allowed values and mechanism are in sim/levers.py and docs/ODD.md.
+    allowed values and mechanism are in sim/processes/levers.py and docs/ODD.md.
     """
 
     identity_check: Any = "none"
@@ -735,10 +737,10 @@ class SimParams:
             raise ConfigError("end", self.end, "a month written 'YYYY-MM'") from None
         if not 0 <= last <= month_index(LAST_MONTH):
             raise ConfigError("end", self.end, f"a month from 2019-01 to {LAST_MONTH}")
-        from sim.processes.levers import check_regulation  # levers import params: import late
-
         try:
-            check_regulation(self.regulation, self.n_months)
+            for item in fields(self.regulation):
+                off, check = LEVER_VALUES[item.name]
+                resolve(item.name, getattr(self.regulation, item.name), self.n_months, off, check)
         except ConfigError as error:
             raise error.under("regulation") from None
 

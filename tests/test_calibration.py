@@ -15,7 +15,7 @@ from sim.core.calendar import month_index
 from sim.core.errors import ConfigError
 from sim.model import CPFModel
 from sim.outcomes import DERIVED, FLOWS, STOCKS
-from sim.processes.levers import Policy
+from sim.state.policy import Policy
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 COUNTERFACTUALS = {

@@ -9,15 +9,12 @@ success against controls ('professionalising in abuse').
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
-from sim.agents.organisations import SHELL, Organisation
-from sim.core.domain import CHANNELS, GHOST, TAKEOVER
-from sim.processes.checkout import Dossiers, checkout
-from sim.processes.outreach import (
+from sim.agents import regulator
+from sim.agents.organisations import Organisation
+from sim.agents.outreach import (
     MIN_TARGET_BALANCE_EUR,
     canvass,
     need_relevance,
@@ -26,9 +23,9 @@ from sim.processes.outreach import (
     reachable,
     sample_contacts,
 )
-
-if TYPE_CHECKING:
-    from sim.model import CPFModel
+from sim.core.domain import CHANNELS, GHOST, SHELL, TAKEOVER
+from sim.platform.checkout import Dossiers, checkout
+from sim.state.world import World
 
 TAKEOVER_CHANNEL, PRESSURED_CHANNEL, GHOST_CHANNEL = range(3)
 DRAIN_SHARE = 0.95  # assumption: a takeover empties the account but for small change
@@ -38,9 +35,9 @@ GHOST_MIN_BALANCE_EUR = 500.0  # assumption: straw holders worth recruiting
 class FraudNetwork(mesa.Agent):
     """A professional fraud network with a shell organisation on the platform."""
 
-    model: CPFModel
+    model: World
 
-    def __init__(self, model: CPFModel) -> None:
+    def __init__(self, model: World) -> None:
         super().__init__(model)
         self.experience = 0.0
         self.shares = np.full(len(CHANNELS), 1.0 / len(CHANNELS))
@@ -60,7 +57,7 @@ class FraudNetwork(mesa.Agent):
             self.shell.remove()
             self.shell = None
         shell = Organisation(self.model, SHELL, network=self.unique_id)
-        if self.model.policy.qualiopi_required and not self.model.regulator.certify(shell):
+        if self.model.policy.qualiopi_required and not regulator.certify(self.model, shell):
             shell.delist()
             shell.remove()
             self.shell = None
@@ -105,7 +102,9 @@ class FraudNetwork(mesa.Agent):
         ]
         pop.compromised[hooked] = True
         model.recorder.add("phishing_victims", model.month, hooked.size)
-        reused = pool[rng.random(pool.size) < f.reuse_compromised / max(1, model.n_networks)]
+        reused = pool[
+            rng.random(pool.size) < f.reuse_compromised / max(1, len(model.network_by_id))
+        ]
         holders = np.union1d(hooked[pop.balance[hooked] >= MIN_TARGET_BALANCE_EUR], reused)
         self._buy_at_shell(holders, TAKEOVER, rng)
 
@@ -122,7 +121,7 @@ class FraudNetwork(mesa.Agent):
     def _buy_at_shell(self, holders: np.ndarray, kind: int, rng: np.random.Generator) -> None:
         if self.shell is None or holders.size == 0:
             return
-        offers = pick_offers(self.shell, holders.size, rng)
+        offers = pick_offers(self.model, self.shell, holders.size, rng)
         if offers is None:
             return
         prices = priced_to_balance(self.model, holders, offers, DRAIN_SHARE)

@@ -7,18 +7,22 @@ in national euros for the whole cohort; decisions compare amounts per real organ
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.core.domain import BUSINESS_CREATION, CHANNELS, N_TOPICS, STRATEGIES
+from sim.core.domain import (
+    BUSINESS_CREATION,
+    CHANNELS,
+    GENERALIST,
+    N_TOPICS,
+    OPPORTUNIST,
+    QUALITY,
+    SHELL,
+    STRATEGIES,
+)
+from sim.state.world import World
 
-if TYPE_CHECKING:
-    from sim.model import CPFModel
-
-QUALITY, GENERALIST, OPPORTUNIST, SHELL = range(4)
 BASE_MARKETING_EUR = 300.0  # assumption: monthly listing upkeep and minimal promotion, per org
 HISTORY_MONTHS = 6
 
@@ -26,9 +30,9 @@ HISTORY_MONTHS = 6
 class Organisation(mesa.Agent):
     """A cohort of training organisations following one strategy."""
 
-    model: CPFModel
+    model: World
 
-    def __init__(self, model: CPFModel, strategy: int, network: int | None = None) -> None:
+    def __init__(self, model: World, strategy: int, network: int | None = None) -> None:
         super().__init__(model)
         m = model.params.market
         rng = model.streams.get("organisations", model.month, salt=self.unique_id)
@@ -37,6 +41,7 @@ class Organisation(mesa.Agent):
         # A network's shell is one real organisation; other agents stand for a cohort.
         self.weight = 1.0 if network is not None else m.organisations_per_agent
         self.listed = True
+        self.removed = False
         self.qualiopi = False
         self.law_abiding = bool(rng.random() < m.law_abiding_share)
         self.price_factor = m.markup[strategy]
@@ -83,7 +88,7 @@ class Organisation(mesa.Agent):
         fair_price = hours * np.array(m.fair_hourly_eur)[topics]
         clip01 = lambda mean: np.clip(rng.normal(mean, 0.1, topics.size), 0.0, 1.0)  # noqa: E731
         # After the lockdowns, new catalogues follow the market's remote share if it is higher.
-        remote_share = max(m.remote_share[s], self.model.remote_listed_share)
+        remote_share = max(m.remote_share[s], self.model.signals.remote_listed_share)
         remote = rng.random(topics.size) < remote_share
         self.offers = self.model.offers.add(
             self.unique_id,
@@ -114,7 +119,7 @@ class Organisation(mesa.Agent):
             self.price_factor = float(np.clip(self.price_factor * (1 + step), 0.8, 3.0))
         price = offers.fair_price[ids] * self.price_factor
         if self.strategy in (OPPORTUNIST, SHELL):
-            anchored = m.balance_anchor * model.buyer_balance
+            anchored = m.balance_anchor * model.signals.buyer_balance
             price = np.maximum(offers.fair_price[ids] * 0.8, anchored)
         offers.price[ids] = model.policy.cap(price, offers.topic[ids])
 
@@ -211,6 +216,11 @@ class Organisation(mesa.Agent):
         self.listed = False
         self.canvassing = 0.0
         self.withdraw_offers()
+
+    def remove(self) -> None:
+        """Leave the model for good (the agent stays in `org_by_id` for late payments)."""
+        super().remove()
+        self.removed = True
 
     @property
     def strategy_name(self) -> str:

@@ -77,6 +77,10 @@ NOT_ENROLLED: Final = -1
 
 # Organisation strategies (DOMAIN.md §2 "training organisations").
 STRATEGIES: Final = ("quality", "generalist", "opportunist", "shell")
+QUALITY: Final = 0
+GENERALIST: Final = 1
+OPPORTUNIST: Final = 2
+SHELL: Final = 3
 Strategy = Literal["quality", "generalist", "opportunist", "shell"]
 LEGAL_STRATEGIES: Final = ("quality", "generalist", "opportunist")
 

@@ -1,9 +1,9 @@
-"""Account holders as a struct of numpy arrays, one row per holder, and their bulk processes.
+"""Account holders as a struct of numpy arrays, one row per holder, and their initial draw.
 
 Millions of holders cannot be Python objects: each attribute is one array and each monthly
-process is a masked, vectorised update. Random events are drawn from per-(process, month)
-streams with one uniform per holder, so the same holder meets the same luck in two scenarios
-(common random numbers).
+process (sim/processes/) is a masked, vectorised update. Random events are drawn from
+per-(process, month) streams with one uniform per holder, so the same holder meets the same luck
+in two scenarios (common random numbers).
 """
 
 from __future__ import annotations
@@ -16,19 +16,17 @@ from numpy.typing import NDArray
 from sim.core.domain import (
     BAC_OR_ABOVE,
     BELOW_BAC,
-    DRIVING_LICENCE,
     EMPLOYEE,
     ID_FRANCECONNECT,
     ID_NONE,
     ID_VERIFIED,
     JOB_SEEKER,
-    N_TOPICS,
     NO_NEED,
     NO_QUALIFICATION,
     NOT_ENROLLED,
     SELF_EMPLOYED,
 )
-from sim.params import BehaviourParams, PopulationParams
+from sim.params import PopulationParams
 
 F32 = np.float32
 
@@ -113,20 +111,6 @@ class Population:
             skills=np.zeros(n, dtype=F32),
         )
 
-    def accrue(self, p: PopulationParams) -> float:
-        """Credit last year's rights (once a year), capped; returns euros credited."""
-        low = self.education == NO_QUALIFICATION
-        yearly = np.where(low, p.accrual_low_qualified_eur, p.accrual_eur) * self.work_intensity
-        cap = np.where(low, p.cap_low_qualified_eur, p.cap_eur)
-        working = self.accrues & (self.status != JOB_SEEKER)
-        credit = np.where(working, np.clip(cap - self.balance, 0.0, yearly), 0.0)
-        self.balance += credit
-        return float(credit.sum())
-
-    def leavers(self, p: PopulationParams, rng: np.random.Generator) -> NDArray[np.intp]:
-        """Holders leaving the labour force this month (retirement)."""
-        return np.flatnonzero(rng.random(self.size) < p.exit_per_year / 12)
-
     def replace(self, leaving: NDArray[np.intp], p: PopulationParams) -> float:
         """Newcomers with no balance take the leavers' rows; returns the euros that expired.
 
@@ -143,75 +127,6 @@ class Population:
         self.skills[leaving] = 0.0
         self.aware[leaving] = False
         return expired
-
-    def change_jobs(self, p: PopulationParams, rng: np.random.Generator) -> None:
-        """Employees lose their jobs and job seekers find one, keeping their balance.
-
-        The job-loss rate is set so that the job-seeker share stays at `share_job_seeker`:
-        unemployment is a flow, so holders become job seekers with the rights they earned.
-        """
-        employees = p.share_employee
-        loss = p.job_finding_per_month * p.share_job_seeker / employees if employees > 0 else 0.0
-        u = rng.random(self.size, dtype=F32)
-        rate = np.array([loss, p.job_finding_per_month, 0.0], dtype=F32)[self.status]
-        moves = u < rate
-        self.status[moves & (self.status == EMPLOYEE)] = -1  # mark, then swap
-        self.status[moves & (self.status == JOB_SEEKER)] = EMPLOYEE
-        self.status[self.status == -1] = JOB_SEEKER
-
-    def spread_awareness(self, probability: float, rng: np.random.Generator) -> None:
-        """Unaware holders learn they can use their CPF (media, word of mouth, advertising)."""
-        self.aware |= rng.random(self.size) < probability
-
-    def arise_needs(
-        self,
-        b: BehaviourParams,
-        induced_rate: float,
-        rng: np.random.Generator,
-        driving_licence_factor: float = 1.0,
-    ) -> None:
-        """Needs arise (genuine, by status) or are induced by marketing; unmet needs fade.
-
-        A need induced by marketing has a low value to the holder: these purchases are the
-        first a copayment prices out (DOMAIN.md §5 fact 4). `driving_licence_factor` multiplies
-        the weight of the driving-licence topic among new needs (then renormalised): more
-        licence categories became eligible in January 2024.
-        """
-        n = self.size
-        draw = rng.random((3, n), dtype=F32)
-        has_need = self.need_topic != NO_NEED
-        free = ~has_need & (self.enrol_offer == NOT_ENROLLED)
-        fades = has_need & (draw[0] < b.need_fade)
-        self.need_topic[fades] = NO_NEED
-        rates = np.array(
-            [b.need_rate_employee, b.need_rate_job_seeker, b.need_rate_self_employed], dtype=F32
-        )
-        rate = rates[self.status] * np.where(
-            self.education != BAC_OR_ABOVE, F32(b.need_factor_below_bac), F32(1.0)
-        )
-        genuine = free & (draw[1] < rate)
-        induced = free & ~genuine & self.aware & (draw[1] < rate + induced_rate)
-        new = np.flatnonzero(genuine | induced)
-        if new.size == 0:
-            return
-        se = self.status[new] == SELF_EMPLOYED
-        shares = np.where(
-            se[:, None], np.array(b.topic_shares_self_employed), np.array(b.topic_shares_employee)
-        )
-        if driving_licence_factor != 1.0:
-            shares = shares.copy()
-            shares[:, DRIVING_LICENCE] *= driving_licence_factor
-            shares /= shares.sum(axis=1, keepdims=True)
-        cumulative = np.cumsum(shares, axis=1)
-        cumulative[:, -1] = 1.0
-        topics = (draw[2, new][:, None] > cumulative).sum(axis=1).clip(0, N_TOPICS - 1)
-        self.need_topic[new] = topics.astype(np.int8)
-        z = rng.standard_normal(new.size)
-        value = b.need_value_median_eur * np.exp(b.need_value_sigma * z)
-        value *= np.where(self.education[new] != BAC_OR_ABOVE, b.income_factor_below_bac, 1.0)
-        value *= np.where(self.status[new] == JOB_SEEKER, b.income_factor_job_seeker, 1.0)
-        value *= np.where(induced[new], b.induced_need_value_factor, 1.0)
-        self.need_value[new] = value.astype(F32)
 
     def memory_bytes(self) -> int:
         """Bytes held by the state arrays (for the benchmark)."""

@@ -10,7 +10,6 @@ attendance is proven when `payment_on_attendance` is in force.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,10 +28,9 @@ from sim.core.domain import (
     STATUSES,
     TAKEOVER,
 )
-
-if TYPE_CHECKING:
-    from sim.agents.fraud_networks import FraudNetwork
-    from sim.model import CPFModel
+from sim.state.actors import NetworkLike
+from sim.state.ledger import pay
+from sim.state.world import World
 
 # Login a holder must present at each identity level (none, password, FranceConnect, FC+).
 REQUIRED_ID = (ID_NONE, ID_NONE, ID_FRANCECONNECT, ID_VERIFIED)
@@ -50,7 +48,7 @@ class Dossiers:
     prices: NDArray[np.float64]
     kind: int
     relevance: NDArray[np.float32]
-    network: FraudNetwork | None = None
+    network: NetworkLike | None = None
     draws: NDArray[np.float64] | None = None
     """One uniform per checkout stage and dossier, drawn up front (see `checkout`)."""
 
@@ -75,9 +73,9 @@ class Dossiers:
         return int(self.holders.size)
 
 
-def exempt_from_copayment(model: CPFModel, holders: NDArray[np.intp]) -> NDArray[np.bool_]:
+def exempt_from_copayment(world: World, holders: NDArray[np.intp]) -> NDArray[np.bool_]:
     """Holders who pay no copayment under this month's exemptions."""
-    pop, groups = model.population, model.policy.copayment_exempt
+    pop, groups = world.population, world.policy.copayment_exempt
     exempt = np.zeros(holders.size, dtype=bool)
     for code, status in enumerate(STATUSES):
         if status in groups:
@@ -87,7 +85,7 @@ def exempt_from_copayment(model: CPFModel, holders: NDArray[np.intp]) -> NDArray
     return exempt
 
 
-def checkout(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> Dossiers:
+def checkout(world: World, d: Dossiers, rng: np.random.Generator) -> Dossiers:
     """Run a batch through the checkout; returns the dossiers accepted and enrolled.
 
     Every dossier's uniforms for every stage are drawn up front, so a stage that a lever
@@ -97,41 +95,42 @@ def checkout(model: CPFModel, d: Dossiers, rng: np.random.Generator) -> Dossiers
     if len(d) == 0:
         return d
     d.draws = rng.random((N_STAGES, len(d)))
-    rec, month, policy = model.recorder, model.month, model.policy
+    rec, month, policy = world.recorder, world.month, world.policy
     fraud = d.kind != LEGIT
     if fraud:
         rec.add("fraud_attempts", month, len(d))
-    d = _identity_check(model, d)
-    d = _copayment_check(model, d)
-    d = _anomaly_screen(model, d)
+    d = _identity_check(world, d)
+    d = _copayment_check(world, d)
+    d = _anomaly_screen(world, d)
     if len(d) == 0:
         return d
-    copay = np.where(exempt_from_copayment(model, d.holders), 0.0, policy.copayment_eur)
-    pop = model.population
+    copay = np.where(exempt_from_copayment(world, d.holders), 0.0, policy.copayment_eur)
+    pop = world.population
     public = np.clip(d.prices - copay, 0.0, pop.balance[d.holders])
     paid_copay = np.minimum(copay, d.prices)
     pop.balance[d.holders] -= public
     rec.add("debited_eur", month, float(public.sum()))
-    _record_enrolments(model, d, public)
+    _record_enrolments(world, d, public)
     if d.kind in (LEGIT, PRESSURED):
         rec.add("copayment_eur", month, float(paid_copay.sum()))
         rec.add(
             "out_of_pocket_eur", month, float(np.maximum(0.0, d.prices - public - paid_copay).sum())
         )
-        _enrol(model, d, public)
+        _enrol(world, d, public)
     else:
         if d.network is not None:
-            d.network.pay_copayment(float(paid_copay.sum()) * model.scale)
+            d.network.pay_copayment(float(paid_copay.sum()) * world.scale)
         escrow = policy.payment_on_attendance
-        model.fraud_files.open(d, public, month, escrow)
+        network_id = d.network.unique_id if d.network is not None else -1
+        world.fraud_files.open(d.holders, d.offers, public, d.kind, network_id, month, escrow)
         if not escrow:
-            model.pay(d.offers, public, d.kind, d.network)
+            pay(world, d.offers, public, d.kind, d.network)
     return d
 
 
-def _identity_check(model: CPFModel, d: Dossiers) -> Dossiers:
-    level = model.policy.identity_level
-    pop, fraud_p, plat = model.population, model.params.fraud, model.params.platform
+def _identity_check(world: World, d: Dossiers) -> Dossiers:
+    level = world.policy.identity_level
+    pop, fraud_p, plat = world.population, world.params.fraud, world.params.platform
     u = d.draw(IDENTITY_STAGE)
     if d.kind == LEGIT:
         has_id = pop.digital_id[d.holders] >= REQUIRED_ID[level]
@@ -141,7 +140,7 @@ def _identity_check(model: CPFModel, d: Dossiers) -> Dossiers:
         gives_up = np.where(has_id, u < plat.id_friction[level], u < give_up_missing)
         obtains = ~has_id & ~gives_up
         pop.digital_id[d.holders[obtains]] = REQUIRED_ID[level]
-        _deter(model, d.holders[gives_up], "deterred_friction")
+        _deter(world, d.holders[gives_up], "deterred_friction")
         return d.keep(~gives_up)
     experience = d.network.experience if d.network is not None else 0.0
     circumvent = fraud_p.circumvention_max * experience
@@ -152,71 +151,71 @@ def _identity_check(model: CPFModel, d: Dossiers) -> Dossiers:
         passes = u >= fraud_p.pressured_block[level] * (1 - circumvent)
     else:  # ghost training: the straw holder logs in with their own identity
         passes = np.ones(len(d), dtype=bool)
-    model.recorder.add("fraud_blocked", model.month, int((~passes).sum()))
+    world.recorder.add("fraud_blocked", world.month, int((~passes).sum()))
     return d.keep(passes)
 
 
-def _copayment_check(model: CPFModel, d: Dossiers) -> Dossiers:
-    copayment = model.policy.copayment_eur
+def _copayment_check(world: World, d: Dossiers) -> Dossiers:
+    copayment = world.policy.copayment_eur
     if copayment <= 0 or d.kind in (TAKEOVER, GHOST):  # fraudsters pay it as a cost
         return d
-    pays = ~exempt_from_copayment(model, d.holders)
-    pop = model.population
+    pays = ~exempt_from_copayment(world, d.holders)
+    pop = world.population
     if d.kind == LEGIT:
         shortfall = np.maximum(0.0, d.prices - pop.balance[d.holders])
         out_of_pocket = np.maximum(np.minimum(copayment, d.prices), shortfall)  # as charged below
         value = pop.need_value[d.holders]
         # A purchase the CPF would not fund at all (copayment >= price) is not a CPF purchase.
         deterred = pays & (value >= shortfall) & ((value < out_of_pocket) | (copayment >= d.prices))
-        _deter(model, d.holders[deterred], "deterred_copayment")
+        _deter(world, d.holders[deterred], "deterred_copayment")
         return d.keep(~deterred)
-    tolerance = model.params.fraud.copayment_tolerance_eur
+    tolerance = world.params.fraud.copayment_tolerance_eur
     balks = pays & (d.draw(COPAYMENT_STAGE) >= np.exp(-copayment / tolerance))
-    model.recorder.add("fraud_blocked", model.month, int(balks.sum()))
+    world.recorder.add("fraud_blocked", world.month, int(balks.sum()))
     return d.keep(~balks)
 
 
-def _anomaly_screen(model: CPFModel, d: Dossiers) -> Dossiers:
-    strength = model.policy.anomaly_detection
+def _anomaly_screen(world: World, d: Dossiers) -> Dossiers:
+    strength = world.policy.anomaly_detection
     if strength <= 0:
         return d
     u = d.draw(SCREEN_STAGE)
     if d.kind == LEGIT:
-        plat = model.params.platform
+        plat = world.params.platform
         flagged = u < strength * plat.anomaly_false_positive
         gives_up = flagged & (d.draw(GIVE_UP_STAGE) < plat.flagged_give_up)
-        _deter(model, d.holders[gives_up], "deterred_friction")
+        _deter(world, d.holders[gives_up], "deterred_friction")
         return d.keep(~gives_up)
-    fraud_p = model.params.fraud
+    fraud_p = world.params.fraud
     experience = d.network.experience if d.network is not None else 0.0
     catch = strength * fraud_p.anomaly_signal * (1 - fraud_p.anomaly_evasion * experience)
     caught = u < catch
-    model.recorder.add("fraud_blocked", model.month, int(caught.sum()))
-    model.regulator.note_reports(d.offers[caught], month=model.month)
+    world.recorder.add("fraud_blocked", world.month, int(caught.sum()))
+    world.note_reports(d.offers[caught])
     return d.keep(~caught)
 
 
-def _deter(model: CPFModel, holders: NDArray[np.intp], cause: str) -> None:
+def _deter(world: World, holders: NDArray[np.intp], cause: str) -> None:
     """Honest holders who give up because of a lever: counted, and their trust dented."""
-    rec, month, pop = model.recorder, model.month, model.population
+    rec, month, pop = world.recorder, world.month, world.population
     rec.add(cause, month, holders.size)
     rec.add_by_status("deterred_holders", month, pop.status[holders])
     pop.trust[holders] = np.maximum(
-        0.0, pop.trust[holders] - model.params.behaviour.trust_loss_friction
+        0.0, pop.trust[holders] - world.params.behaviour.trust_loss_friction
     )
     pop.need_topic[holders] = NO_NEED
 
 
-def _record_enrolments(model: CPFModel, d: Dossiers, public: NDArray[np.float64]) -> None:
-    rec, month, offers = model.recorder, model.month, model.offers
-    statuses = model.population.status[d.holders]
+def _record_enrolments(world: World, d: Dossiers, public: NDArray[np.float64]) -> None:
+    rec, month, offers = world.recorder, world.month, world.offers
+    statuses = world.population.status[d.holders]
     rec.add_by_status("enrolments", month, statuses)
     if d.kind == LEGIT:
         rec.add_by_status("legit_enrolments", month, statuses)
     else:
         rec.add(f"{KINDS[d.kind]}_enrolments", month, len(d))
-    rec.add("remote_enrolments", month, int(model.course_is_remote(d.offers).sum()))
-    below_bac = model.population.education[d.holders] != BAC_OR_ABOVE
+    rec.add("remote_enrolments", month, int(world.course_is_remote(d.offers).sum()))
+    below_bac = world.population.education[d.holders] != BAC_OR_ABOVE
     rec.add("enrolments_below_bac", month, int(below_bac.sum()))
     licences = int((offers.topic[d.offers] == DRIVING_LICENCE).sum())
     rec.add("enrolments_driving_licence", month, licences)
@@ -226,17 +225,17 @@ def _record_enrolments(model: CPFModel, d: Dossiers, public: NDArray[np.float64]
     offers.sales[d.offers] += 1
 
 
-def _enrol(model: CPFModel, d: Dossiers, public: NDArray[np.float64]) -> None:
+def _enrol(world: World, d: Dossiers, public: NDArray[np.float64]) -> None:
     """Holders start their course; the organisation is paid now or at the end."""
-    pop, offers = model.population, model.offers
+    pop, offers = world.population, world.offers
     pop.enrol_offer[d.holders] = d.offers
     pop.enrol_kind[d.holders] = d.kind
     months = np.clip(np.ceil(offers.hours[d.offers] / HOURS_PER_MONTH), 1, 6)
     pop.enrol_left[d.holders] = months.astype(np.int8)
     pop.enrol_relevance[d.holders] = d.relevance
     pop.need_topic[d.holders] = NO_NEED
-    if model.policy.payment_on_attendance:
+    if world.policy.payment_on_attendance:
         pop.enrol_escrow[d.holders] = public
     else:
         pop.enrol_escrow[d.holders] = 0.0
-        model.pay(d.offers, public, d.kind)
+        pay(world, d.offers, public, d.kind)

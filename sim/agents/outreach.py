@@ -7,56 +7,53 @@ depends on the holder's vulnerability and balance.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.core.domain import NOT_ENROLLED, PRESSURED, SELF_EMPLOYED, TOPIC_RELEVANCE
-from sim.processes.checkout import Dossiers, checkout
-
-if TYPE_CHECKING:
-    from sim.agents.fraud_networks import FraudNetwork
-    from sim.agents.organisations import Organisation
-    from sim.model import CPFModel
+from sim.platform.checkout import Dossiers, checkout
+from sim.state.actors import NetworkLike, OrganisationLike
+from sim.state.world import World
 
 MIN_TARGET_BALANCE_EUR = 300.0  # assumption: callers do not bother with smaller balances
 CALL_AWARENESS = 0.1  # assumption: share of called holders who learn they can use their CPF
 
 
-def sample_contacts(model: CPFModel, national: float, rng: np.random.Generator) -> NDArray[np.intp]:
+def sample_contacts(world: World, national: float, rng: np.random.Generator) -> NDArray[np.intp]:
     """Distinct holders reached by `national` contacts (scaled to the simulated population)."""
-    n = rng.poisson(max(0.0, national) / model.scale)
-    return np.unique(rng.integers(0, model.population.size, n))
+    n = rng.poisson(max(0.0, national) / world.scale)
+    return np.unique(rng.integers(0, world.population.size, n))
 
 
-def reachable(model: CPFModel, holders: NDArray[np.intp], min_balance: float) -> NDArray[np.bool_]:
+def reachable(world: World, holders: NDArray[np.intp], min_balance: float) -> NDArray[np.bool_]:
     """Holders not in a course and holding at least `min_balance` euros."""
-    pop = model.population
+    pop = world.population
     return (pop.enrol_offer[holders] == NOT_ENROLLED) & (pop.balance[holders] >= min_balance)
 
 
 def priced_to_balance(
-    model: CPFModel, holders: NDArray[np.intp], offers: NDArray[np.intp], share: float
+    world: World, holders: NDArray[np.intp], offers: NDArray[np.intp], share: float
 ) -> NDArray[np.float64]:
     """Prices of `offers` set to take `share` of each holder's balance, within the price caps."""
-    price = share * model.population.balance[holders]
-    return model.policy.cap(price, model.offers.topic[offers])
+    price = share * world.population.balance[holders]
+    return world.policy.cap(price, world.offers.topic[offers])
 
 
-def pick_offers(org: Organisation, n: int, rng: np.random.Generator) -> NDArray[np.intp] | None:
+def pick_offers(
+    world: World, org: OrganisationLike, n: int, rng: np.random.Generator
+) -> NDArray[np.intp] | None:
     """`n` offers drawn from the organisation's listed catalogue (None if nothing is listed)."""
-    listed = org.offers[org.model.offers.active[org.offers]]
+    listed = org.offers[world.offers.active[org.offers]]
     if listed.size == 0:
         return None
     return rng.choice(listed, size=n)
 
 
 def need_relevance(
-    model: CPFModel, holders: NDArray[np.intp], offers: NDArray[np.intp]
+    world: World, holders: NDArray[np.intp], offers: NDArray[np.intp]
 ) -> NDArray[np.float32]:
     """How well each offer serves its holder's current need (0 if the holder has none)."""
-    pop, catalogue = model.population, model.offers
+    pop, catalogue = world.population, world.offers
     need = pop.need_topic[holders]
     fit = np.where(
         pop.status[holders] == SELF_EMPLOYED,
@@ -68,32 +65,32 @@ def need_relevance(
 
 
 def canvass(
-    model: CPFModel,
-    org: Organisation,
+    world: World,
+    org: OrganisationLike,
     calls_national: float,
     success: float,
-    network: FraudNetwork | None,
+    network: NetworkLike | None,
     rng: np.random.Generator,
 ) -> None:
     """Phone canvassing: some vulnerable holders are pressured into the caller's course."""
-    targets = sample_contacts(model, calls_national, rng)
+    targets = sample_contacts(world, calls_national, rng)
     org.calls += calls_national
     if targets.size == 0:
         return
-    pop = model.population
+    pop = world.population
     u = rng.random((2, targets.size))
     pop.aware[targets[u[0] < CALL_AWARENESS]] = True
-    pressured = reachable(model, targets, MIN_TARGET_BALANCE_EUR) & (
-        u[1] < success * model.platform_ease * pop.vulnerability[targets]
+    pressured = reachable(world, targets, MIN_TARGET_BALANCE_EUR) & (
+        u[1] < success * world.platform_ease * pop.vulnerability[targets]
     )
     holders = targets[pressured]
-    offers = pick_offers(org, holders.size, rng)
+    offers = pick_offers(world, org, holders.size, rng)
     if offers is None or holders.size == 0:
         return
-    anchor = model.params.market.balance_anchor
+    anchor = world.params.market.balance_anchor
     prices = np.maximum(
-        model.offers.price[offers], priced_to_balance(model, holders, offers, anchor)
+        world.offers.price[offers], priced_to_balance(world, holders, offers, anchor)
     )
     prices = np.minimum(prices, pop.balance[holders])
-    relevance = need_relevance(model, holders, offers)
-    checkout(model, Dossiers(holders, offers, prices, PRESSURED, relevance, network), rng)
+    relevance = need_relevance(world, holders, offers)
+    checkout(world, Dossiers(holders, offers, prices, PRESSURED, relevance, network), rng)

@@ -1,0 +1,43 @@
+"""Escrowed fraudulent dossiers face the attendance check (ODD §7, payment on attendance).
+
+Under payment on attendance, takeover and ghost purchases wait in escrow until attendance is
+proven; fake attendance passes with a probability that grows with the network's experience.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.state.ledger import pay, refund
+from sim.state.world import World
+
+
+def settle_escrow(world: World) -> None:
+    """Last month's escrowed dossiers face the attendance check: paid, or blocked."""
+    files = world.fraud_files
+    due = np.flatnonzero(files.escrow & (files.month < world.month))
+    if due.size == 0:
+        return
+    rng = world.streams.get("checkout", world.month, salt=1)
+    f = world.params.fraud
+    experience = np.array([world.network_experience(int(n)) for n in files.network[due]])
+    passes = rng.random(due.size) < f.fake_attendance + (1 - f.fake_attendance) * (
+        f.circumvention_max * experience
+    )
+    for kind in np.unique(files.kind[due]):
+        paid = due[passes & (files.kind[due] == kind)]
+        for network in np.unique(files.network[paid]):
+            group = paid[files.network[paid] == network]
+            pay(
+                world,
+                files.offer[group],
+                files.amount[group],
+                int(kind),
+                world.network_by_id.get(int(network)),
+            )
+    blocked = due[~passes]
+    refund(world, files.holder[blocked], files.amount[blocked])
+    world.recorder.add("fraud_blocked", world.month, blocked.size)
+    world.note_reports(files.offer[blocked])
+    files.escrow[due] = False
+    files.amount[blocked] = 0.0

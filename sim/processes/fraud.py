@@ -1,0 +1,18 @@
+"""Fraud networks at work (ODD §7.5): shells, effort across channels, the month's schemes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.registry import fraud_networks
+from sim.state.world import World
+
+
+def run_fraud_networks(world: World) -> None:
+    """Each network secures a shell, re-allocates its effort and works its channels."""
+    pop = world.population
+    pool = np.flatnonzero(pop.compromised & (pop.balance >= 300.0))
+    for network in fraud_networks(world):
+        network.ensure_shell()
+        network.allocate()
+        network.act(pool)

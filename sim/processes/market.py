@@ -1,0 +1,104 @@
+"""Market dynamics (ODD §7.10): books closed, exits, imitation, entry of organisations and networks.
+
+The money attracts entrants while margins are positive and they copy what pays best (DOMAIN.md
+§5 fact 6); loss-making organisations leave; networks leave after sanctions or losses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.agents.registry import (
+    fraud_networks,
+    listed_organisations,
+    open_network,
+    open_organisation,
+    organisations,
+)
+from sim.core.domain import LEGAL_STRATEGIES
+from sim.state.world import World
+
+
+def run_market_dynamics(world: World) -> None:
+    """Organisations close their books, exit or imitate; networks too; entrants arrive."""
+    rng = world.streams.get("organisations", world.month)
+    rec, m = world.recorder, world.month
+    marketing = 0.0
+    for org in organisations(world):
+        marketing += world.params.market.marketing_share[org.strategy] * org.revenue
+        org.settle()
+    world.signals.marketing_per_holder = marketing / world.params.population.national_holders
+    profit_per_org = profit_per_org_by_strategy(world)
+    for org in organisations(world):
+        if org.network is not None:
+            continue
+        if not org.listed or org.wants_to_exit():
+            rec.add("organisations_exited", m, org.weight / world.scale)
+            org.delist()
+            org.remove()
+        else:
+            org.imitate(profit_per_org, rng)
+    frng = world.streams.get("fraud_networks", m, salt=0)
+    for network in fraud_networks(world):
+        network.settle()
+        if network.wants_to_exit(frng):
+            del world.network_by_id[network.unique_id]
+            network.leave()
+    enter_organisations(world, profit_per_org)
+    enter_networks(world)
+    series = rec.series
+    world.signals.last_enrolments = (
+        series["legit_enrolments"][m] + series["pressured_enrolments"][m]
+    )
+    enrolled = world.population.balance > 0
+    world.signals.buyer_balance = (
+        float(world.population.balance[enrolled].mean()) if enrolled.any() else 0.0
+    )
+
+
+def profit_per_org_by_strategy(world: World) -> dict[int, float]:
+    """Smoothed profit per real organisation of each legal strategy (listed cohorts only)."""
+    out: dict[int, float] = {}
+    for strategy in range(len(LEGAL_STRATEGIES)):
+        orgs = [
+            o for o in listed_organisations(world) if o.strategy == strategy and o.network is None
+        ]
+        if orgs:
+            out[strategy] = sum(o.profit for o in orgs) / sum(o.weight for o in orgs)
+    return out
+
+
+def enter_organisations(world: World, profit_per_org: dict[int, float]) -> None:
+    """New organisations enter while the market pays; they copy what pays best."""
+    m = world.params.market
+    rng = world.streams.get("entry", world.month)
+    orgs = [o for o in listed_organisations(world) if o.network is None]
+    revenue = sum(o.previous_sales for o in orgs)
+    profit = sum(o.profit for o in orgs)
+    margin = profit / revenue if revenue > 0 else 0.0
+    expected = m.entry_rate * len(orgs) * max(0.0, margin)
+    n = min(int(rng.poisson(expected)), m.max_entrants_per_month)
+    if n == 0:
+        return
+    best = np.array([max(0.0, profit_per_org.get(s, 0.0)) for s in range(len(LEGAL_STRATEGIES))])
+    base = np.array(m.strategy_shares)
+    weights = base * (1.0 + best / max(1.0, best.mean())) if best.any() else base
+    for strategy in rng.choice(len(LEGAL_STRATEGIES), size=n, p=weights / weights.sum()):
+        org = open_organisation(world, int(strategy))
+        if org.listed:  # a cohort none of whose members passed Qualiopi never entered
+            world.recorder.add("organisations_entered", world.month, org.weight / world.scale)
+        else:
+            org.remove()
+
+
+def enter_networks(world: World) -> None:
+    """New fraud networks enter while fraud pays."""
+    f = world.params.fraud
+    networks = fraud_networks(world)
+    if len(networks) >= f.max_networks:
+        return
+    mean_profit = np.mean([n.profit for n in networks]) if networks else f.entry_profit_eur * 0.2
+    expected = f.entry_rate * max(0.0, float(mean_profit)) / f.entry_profit_eur
+    n = int(world.streams.get("entry", world.month, salt=1).poisson(expected))
+    for _ in range(min(n, f.max_networks - len(networks))):
+        open_network(world)

@@ -1,0 +1,19 @@
+"""Market signals of last month that holders and organisations react to this month."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Signals:
+    """Lagged aggregates, written at the end of a month by the market and the recorder."""
+
+    buyer_balance: float
+    """Mean balance of holders with rights (euros): what opportunists anchor prices on."""
+    remote_listed_share: float = 0.0
+    """Share of listed offers delivered remotely: new catalogues follow it."""
+    last_enrolments: float = 0.0
+    """Honest and pressured enrolments (simulated holders): word of mouth."""
+    marketing_per_holder: float = 0.0
+    """Organisations' marketing spend per national holder (euros): advertising reach."""
