@@ -23,11 +23,18 @@ from sim.agents.outreach import (
     reachable,
     sample_contacts,
 )
-from sim.core.domain import CHANNELS, GHOST, SHELL, TAKEOVER
+from sim.core.domain import (
+    CHANNELS,
+    GHOST,
+    GHOST_CHANNEL,
+    PRESSURED_CHANNEL,
+    SHELL,
+    TAKEOVER,
+    TAKEOVER_CHANNEL,
+)
 from sim.platform.checkout import Dossiers, checkout
 from sim.state.world import World
 
-TAKEOVER_CHANNEL, PRESSURED_CHANNEL, GHOST_CHANNEL = range(3)
 DRAIN_SHARE = 0.95  # assumption: a takeover empties the account but for small change
 GHOST_MIN_BALANCE_EUR = 500.0  # assumption: straw holders worth recruiting
 

@@ -34,18 +34,18 @@ class Organisation(mesa.Agent):
 
     def __init__(self, model: World, strategy: int, network: int | None = None) -> None:
         super().__init__(model)
-        m = model.params.market
+        market = model.params.market
         rng = model.streams.get("organisations", model.month, salt=self.unique_id)
         self.strategy = strategy
         self.network = network
         # A network's shell is one real organisation; other agents stand for a cohort.
-        self.weight = 1.0 if network is not None else m.organisations_per_agent
+        self.weight = 1.0 if network is not None else market.organisations_per_agent
         self.listed = True
         self.removed = False
         self.qualiopi = False
-        self.law_abiding = bool(rng.random() < m.law_abiding_share)
-        self.price_factor = m.markup[strategy]
-        self.marketing_stock = BASE_MARKETING_EUR / (1 - m.visibility_decay)
+        self.law_abiding = bool(rng.random() < market.law_abiding_share)
+        self.price_factor = market.markup[strategy]
+        self.marketing_stock = BASE_MARKETING_EUR / (1 - market.visibility_decay)
         self.canvassing = 1.0 if strategy == OPPORTUNIST else 0.0
         self.offers: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
         self.revenue = 0.0
@@ -77,18 +77,18 @@ class Organisation(mesa.Agent):
 
     def create_catalogue(self, rng: np.random.Generator) -> None:
         """Draw the catalogue of offers for the current strategy and list it."""
-        m, s = self.model.params.market, self.strategy
-        k = m.offers_per_organisation
+        market, s = self.model.params.market, self.strategy
+        k = market.offers_per_organisation
         topics = rng.choice(
-            N_TOPICS, size=k, p=np.array(m.topic_shares[s]) / sum(m.topic_shares[s])
+            N_TOPICS, size=k, p=np.array(market.topic_shares[s]) / sum(market.topic_shares[s])
         )
         if self.model.policy.business_creation_restricted and s != QUALITY:
             topics = topics[topics != BUSINESS_CREATION]
-        hours = np.array(m.topic_hours)[topics] * rng.lognormal(0.0, 0.3, topics.size)
-        fair_price = hours * np.array(m.fair_hourly_eur)[topics]
+        hours = np.array(market.topic_hours)[topics] * rng.lognormal(0.0, 0.3, topics.size)
+        fair_price = hours * np.array(market.fair_hourly_eur)[topics]
         clip01 = lambda mean: np.clip(rng.normal(mean, 0.1, topics.size), 0.0, 1.0)  # noqa: E731
         # After the lockdowns, new catalogues follow the market's remote share if it is higher.
-        remote_share = max(m.remote_share[s], self.model.signals.remote_listed_share)
+        remote_share = max(market.remote_share[s], self.model.signals.remote_listed_share)
         remote = rng.random(topics.size) < remote_share
         self.offers = self.model.offers.add(
             self.unique_id,
@@ -96,9 +96,9 @@ class Organisation(mesa.Agent):
             hours.astype(np.float32),
             fair_price,
             fair_price * self.price_factor,
-            clip01(m.quality[s]).astype(np.float32),
-            clip01(m.fit_general[s]).astype(np.float32),
-            clip01(m.fit_self_employed[s]).astype(np.float32),
+            clip01(market.quality[s]).astype(np.float32),
+            clip01(market.fit_general[s]).astype(np.float32),
+            clip01(market.fit_self_employed[s]).astype(np.float32),
             remote,
         ).astype(np.intp)
         self.set_prices()
@@ -112,14 +112,14 @@ class Organisation(mesa.Agent):
 
     def set_prices(self) -> None:
         """Price the catalogue: cost-plus, demand-led, or anchored on holders' balances."""
-        model, m, offers = self.model, self.model.params.market, self.model.offers
+        model, market, offers = self.model, self.model.params.market, self.model.offers
         ids = self.offers
         if self.strategy == GENERALIST:
-            step = m.price_adjustment * float(np.sign(self.sales_trend))
+            step = market.price_adjustment * float(np.sign(self.sales_trend))
             self.price_factor = float(np.clip(self.price_factor * (1 + step), 0.8, 3.0))
         price = offers.fair_price[ids] * self.price_factor
         if self.strategy in (OPPORTUNIST, SHELL):
-            anchored = m.balance_anchor * model.signals.buyer_balance
+            anchored = market.balance_anchor * model.signals.buyer_balance
             price = np.maximum(offers.fair_price[ids] * 0.8, anchored)
         offers.price[ids] = model.policy.cap(price, offers.topic[ids])
 
@@ -156,24 +156,27 @@ class Organisation(mesa.Agent):
 
     def settle(self) -> None:
         """Close the month's books: costs, profit, visibility, rating; reset flows."""
-        m = self.model.params.market
+        market = self.model.params.market
         s = self.strategy
-        marketing = m.marketing_share[s] * self.revenue
+        marketing = market.marketing_share[s] * self.revenue
         costs = (
             self.costs
-            + self.weight * m.fixed_cost_eur
+            + self.weight * market.fixed_cost_eur
             + marketing
-            + self.calls * m.canvassing_cost_eur
+            + self.calls * market.canvassing_cost_eur
         )
         self.profit = 0.7 * self.profit + 0.3 * (self.revenue - costs)
         self.months_loss = self.months_loss + 1 if self.profit < 0 else 0
         self.marketing_stock = (
-            m.visibility_decay * self.marketing_stock + marketing / self.weight + BASE_MARKETING_EUR
+            market.visibility_decay * self.marketing_stock
+            + marketing / self.weight
+            + BASE_MARKETING_EUR
         )
         if self.satisfaction_n:
             self.rating = 0.8 * self.rating + 0.2 * self.satisfaction / self.satisfaction_n
         self.pressured_value = 0.7 * self.pressured_value + 0.3 * (
-            self.pressured_revenue / self.weight - self.calls / self.weight * m.canvassing_cost_eur
+            self.pressured_revenue / self.weight
+            - self.calls / self.weight * market.canvassing_cost_eur
         )
         sales = self.revenue
         self.sales_trend = sales - self.previous_sales
@@ -191,19 +194,19 @@ class Organisation(mesa.Agent):
 
     def imitate(self, profit_per_org: dict[int, float], rng: np.random.Generator) -> bool:
         """Sometimes copy a more profitable legal strategy, repositioning the catalogue."""
-        m = self.model.params.market
-        if self.network is not None or rng.random() >= m.imitation_rate:
+        market = self.model.params.market
+        if self.network is not None or rng.random() >= market.imitation_rate:
             return False
         other = int(
             rng.choice([s for s in (QUALITY, GENERALIST, OPPORTUNIST) if s != self.strategy])
         )
         own = self.profit / self.weight
         theirs = profit_per_org.get(other, 0.0)
-        if theirs <= 0 or theirs <= max(own, own * m.imitation_margin):
+        if theirs <= 0 or theirs <= max(own, own * market.imitation_margin):
             return False
         self.withdraw_offers()
         self.strategy = other
-        self.price_factor = m.markup[other]
+        self.price_factor = market.markup[other]
         self.create_catalogue(rng)
         return True
 

@@ -72,7 +72,6 @@ PRESSURED: Final = 1
 TAKEOVER: Final = 2
 GHOST: Final = 3
 KINDS: Final = ("legit", "pressured", "takeover", "ghost")
-FRAUD_KINDS: Final = ("pressured", "takeover", "ghost")
 NOT_ENROLLED: Final = -1
 
 # Organisation strategies (DOMAIN.md §2 "training organisations").
@@ -84,5 +83,9 @@ SHELL: Final = 3
 Strategy = Literal["quality", "generalist", "opportunist", "shell"]
 LEGAL_STRATEGIES: Final = ("quality", "generalist", "opportunist")
 
-# Fraud channels, in the order of a network's effort allocation.
-CHANNELS: Final = ("takeover", "pressured", "ghost")
+# Fraud channels: the three fraudulent kinds, indexed from 0 (channel = kind - 1) in a network's
+# effort shares and in the books of fraudulent payments.
+CHANNELS: Final = KINDS[1:]
+PRESSURED_CHANNEL: Final = PRESSURED - 1
+TAKEOVER_CHANNEL: Final = TAKEOVER - 1
+GHOST_CHANNEL: Final = GHOST - 1

@@ -16,7 +16,7 @@ def run_canvassing(world: World) -> None:
 
     In a lockdown month organisations first move some in-person courses online.
     """
-    m, month = world.params.market, world.month
+    market, month = world.params.market, world.month
     lockdown = world.in_lockdown
     for org in listed_organisations(world):
         if lockdown:
@@ -24,6 +24,6 @@ def run_canvassing(world: World) -> None:
         org.set_prices()
         org.decide_canvassing()
         if org.canvassing > 0 and org.network is None:
-            calls = m.canvassing_calls * org.weight * org.canvassing
+            calls = market.canvassing_calls * org.weight * org.canvassing
             rng = world.streams.get("canvassing", month, salt=org.unique_id)
-            canvass(world, org, calls, m.canvassing_success, None, rng)
+            canvass(world, org, calls, market.canvassing_success, None, rng)

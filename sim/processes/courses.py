@@ -15,7 +15,7 @@ from sim.state.world import World
 
 def complete_courses(world: World) -> None:
     """Courses due this month end: completion or abandonment, skills, trust, ratings."""
-    b, pop, rec, m = world.params.behaviour, world.population, world.recorder, world.month
+    b, pop, rec, month = world.params.behaviour, world.population, world.recorder, world.month
     enrolled = np.flatnonzero(pop.enrol_offer != NOT_ENROLLED)
     pop.enrol_left[enrolled] -= 1
     ending = enrolled[pop.enrol_left[enrolled] <= 0]
@@ -29,21 +29,21 @@ def complete_courses(world: World) -> None:
     abandon = np.where(remote, b.abandon_remote, b.abandon_in_person) + np.where(
         kind == PRESSURED, b.abandon_pressured_extra, 0.0
     )
-    rng = world.streams.get("completion", m)
+    rng = world.streams.get("completion", month)
     completed = rng.random(ending.size) >= abandon
     release_escrow(world, ending, offers, completed)
-    rec.add("completions", m, int(completed.sum()))
-    rec.add("abandonments", m, int((~completed).sum()))
+    rec.add("completions", month, int(completed.sum()))
+    rec.add("abandonments", month, int((~completed).sum()))
     gain = np.where(completed, quality * relevance, 0.0)
     pop.skills[ending] += gain.astype(np.float32)
-    rec.add("skill_gain", m, float(gain.sum()))
+    rec.add("skill_gain", month, float(gain.sum()))
     useful = (
         completed
         & (kind == LEGIT)
         & (quality >= b.useful_quality)
         & (relevance >= b.useful_relevance)
     )
-    rec.add_by_status("useful_enrolments", m, pop.status[ending[useful]])
+    rec.add_by_status("useful_enrolments", month, pop.status[ending[useful]])
     trust = pop.trust[ending]
     trust = np.where(
         useful, trust + b.trust_gain_useful * (1 - trust), trust - b.trust_loss_bad_course
@@ -52,7 +52,7 @@ def complete_courses(world: World) -> None:
     trust = np.where(pressured, trust - b.trust_loss_scam, trust)
     pop.trust[ending] = np.clip(trust, 0.0, 1.0).astype(np.float32)
     reporting = ending[pressured & (rng.random(ending.size) < b.report_pressured)]
-    rec.add("reports", m, reporting.size)
+    rec.add("reports", month, reporting.size)
     world.note_reports(pop.enrol_offer[reporting].astype(np.intp))
     satisfaction = np.where(completed, quality * np.maximum(relevance, 0.3), 0.0)
     org_ids = world.offers.organisation[offers]

@@ -22,7 +22,7 @@ from sim.state.world import World
 def run_market_dynamics(world: World) -> None:
     """Organisations close their books, exit or imitate; networks too; entrants arrive."""
     rng = world.streams.get("organisations", world.month)
-    rec, m = world.recorder, world.month
+    rec, month = world.recorder, world.month
     marketing = 0.0
     for org in organisations(world):
         marketing += world.params.market.marketing_share[org.strategy] * org.revenue
@@ -33,12 +33,12 @@ def run_market_dynamics(world: World) -> None:
         if org.network is not None:
             continue
         if not org.listed or org.wants_to_exit():
-            rec.add("organisations_exited", m, org.weight / world.scale)
+            rec.add("organisations_exited", month, org.weight / world.scale)
             org.delist()
             org.remove()
         else:
             org.imitate(profit_per_org, rng)
-    frng = world.streams.get("fraud_networks", m, salt=0)
+    frng = world.streams.get("fraud_networks", month, salt=0)
     for network in fraud_networks(world):
         network.settle()
         if network.wants_to_exit(frng):
@@ -48,11 +48,11 @@ def run_market_dynamics(world: World) -> None:
     enter_networks(world)
     series = rec.series
     world.signals.last_enrolments = (
-        series["legit_enrolments"][m] + series["pressured_enrolments"][m]
+        series["legit_enrolments"][month] + series["pressured_enrolments"][month]
     )
-    enrolled = world.population.balance > 0
+    with_rights = world.population.balance > 0
     world.signals.buyer_balance = (
-        float(world.population.balance[enrolled].mean()) if enrolled.any() else 0.0
+        float(world.population.balance[with_rights].mean()) if with_rights.any() else 0.0
     )
 
 
@@ -70,18 +70,18 @@ def profit_per_org_by_strategy(world: World) -> dict[int, float]:
 
 def enter_organisations(world: World, profit_per_org: dict[int, float]) -> None:
     """New organisations enter while the market pays; they copy what pays best."""
-    m = world.params.market
+    market = world.params.market
     rng = world.streams.get("entry", world.month)
     orgs = [o for o in listed_organisations(world) if o.network is None]
     revenue = sum(o.previous_sales for o in orgs)
     profit = sum(o.profit for o in orgs)
     margin = profit / revenue if revenue > 0 else 0.0
-    expected = m.entry_rate * len(orgs) * max(0.0, margin)
-    n = min(int(rng.poisson(expected)), m.max_entrants_per_month)
+    expected = market.entry_rate * len(orgs) * max(0.0, margin)
+    n = min(int(rng.poisson(expected)), market.max_entrants_per_month)
     if n == 0:
         return
     best = np.array([max(0.0, profit_per_org.get(s, 0.0)) for s in range(len(LEGAL_STRATEGIES))])
-    base = np.array(m.strategy_shares)
+    base = np.array(market.strategy_shares)
     weights = base * (1.0 + best / max(1.0, best.mean())) if best.any() else base
     for strategy in rng.choice(len(LEGAL_STRATEGIES), size=n, p=weights / weights.sum()):
         org = open_organisation(world, int(strategy))

@@ -10,30 +10,32 @@ from sim.state.world import World
 
 def record_stocks(world: World) -> None:
     """Stocks at the end of the month."""
-    rec, pop, m = world.recorder, world.population, world.month
-    rec.set("mean_trust", m, float(pop.trust.mean()))
-    rec.set("mean_balance_eur", m, float(pop.balance.mean()))
-    rec.set("balances_eur", m, float(pop.balance.sum()))
-    rec.set("escrow_eur", m, float(pop.enrol_escrow.sum()) + world.fraud_files.escrow_eur)
-    rec.set("aware_share", m, float(pop.aware.mean()))
-    rec.set("compromised_accounts", m, float(pop.compromised.sum()))
+    rec, pop, month = world.recorder, world.population, world.month
+    rec.set("mean_trust", month, float(pop.trust.mean()))
+    rec.set("mean_balance_eur", month, float(pop.balance.mean()))
+    rec.set("balances_eur", month, float(pop.balance.sum()))
+    rec.set("escrow_eur", month, float(pop.enrol_escrow.sum()) + world.fraud_files.escrow_eur)
+    rec.set("aware_share", month, float(pop.aware.mean()))
+    rec.set("compromised_accounts", month, float(pop.compromised.sum()))
     listed = world.listed_organisations()
-    rec.set("organisations_active", m, sum(o.weight for o in listed))
+    rec.set("organisations_active", month, sum(o.weight for o in listed))
     for code, name in enumerate(STRATEGIES):
         rec.set(
             f"organisations_active_{name}",
-            m,
+            month,
             sum(o.weight for o in listed if o.strategy == code),
         )
     networks = world.fraud_networks()
-    rec.set("fraud_networks_active", m, float(len(networks)))
+    rec.set("fraud_networks_active", month, float(len(networks)))
     rec.set(
         "mean_network_experience",
-        m,
+        month,
         float(np.mean([n.experience for n in networks])) if networks else 0.0,
     )
     active = world.offers.active_ids()
-    rec.set("mean_price_eur", m, float(world.offers.price[active].mean()) if active.size else 0.0)
+    rec.set(
+        "mean_price_eur", month, float(world.offers.price[active].mean()) if active.size else 0.0
+    )
     world.signals.remote_listed_share = (
         float(world.offers.remote[active].mean()) if active.size else 0.0
     )

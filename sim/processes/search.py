@@ -18,14 +18,14 @@ from sim.state.world import World
 
 def run_search_and_checkout(world: World) -> None:
     """Holders with a need search; the platform shows ranked offers; they choose and pay."""
-    b, pop, rec, m = world.params.behaviour, world.population, world.recorder, world.month
+    b, pop, rec, month = world.params.behaviour, world.population, world.recorder, world.month
     ease = world.platform_ease
     trust_factor = (pop.trust / world.params.population.trust_initial) ** b.trust_search_elasticity
     probability = b.search_rate * ease * trust_factor
     if world.policy.search_boost != 1.0:  # hurrying before an announced copayment rise
         exempt = exempt_from_copayment(world, np.arange(pop.size))
         probability = probability * np.where(exempt, 1.0, world.policy.search_boost)
-    u = world.streams.get("search", m).random(pop.size, dtype=np.float32)
+    u = world.streams.get("search", month).random(pop.size, dtype=np.float32)
     searching = (
         (u < probability)
         & pop.aware
@@ -34,7 +34,7 @@ def run_search_and_checkout(world: World) -> None:
         & (pop.balance > 0)
     )
     searchers = np.flatnonzero(searching)
-    rec.add("searches", m, searchers.size)
+    rec.add("searches", month, searchers.size)
     if searchers.size == 0:
         return
     candidates = world.offers.active_ids()
@@ -45,11 +45,13 @@ def run_search_and_checkout(world: World) -> None:
     # draw and each page's ranking noise from its own sub-stream, so a lever that changes
     # who searches does not reshuffle the pages or queries of everyone else.
     variants = b.query_variants
-    variant = world.streams.get("choice", m, salt=1).integers(0, variants, pop.size, dtype=np.uint8)
+    variant = world.streams.get("choice", month, salt=1).integers(
+        0, variants, pop.size, dtype=np.uint8
+    )
     self_employed = pop.status[searchers] == SELF_EMPLOYED
     profile = pop.need_topic[searchers].astype(np.int64) * 2 + self_employed
     group = profile * variants + variant[searchers]
-    gumbel = world.streams.get("choice", m).gumbel(size=(searchers.size, b.shown_offers))
+    gumbel = world.streams.get("choice", month).gumbel(size=(searchers.size, b.shown_offers))
     order = np.argsort(group, kind="stable")
     keys, starts = np.unique(group[order], return_index=True)
     bounds = np.append(starts, order.size)
@@ -60,7 +62,7 @@ def run_search_and_checkout(world: World) -> None:
         holders = searchers[rows]
         topic_profile, query = divmod(key, variants)
         if topic_profile not in pages:
-            page_rng = world.streams.get("choice", m, salt=2 + topic_profile)
+            page_rng = world.streams.get("choice", month, salt=2 + topic_profile)
             noise = b.ranking_noise * page_rng.gumbel(size=(variants, candidates.size))
             pages[topic_profile] = result_pages(
                 world.offers,
@@ -78,7 +80,7 @@ def run_search_and_checkout(world: World) -> None:
         if page.ids.size:
             shortfall = np.maximum(0.0, page.price[pick] - pop.balance[holders])
             fits &= shortfall <= pop.need_value[holders]
-        world.recorder.add_by_status("no_offer_found", m, pop.status[holders[~fits]])
+        world.recorder.add_by_status("no_offer_found", month, pop.status[holders[~fits]])
         if page.ids.size:
             chosen_holders.append(holders[fits])
             chosen_offers.append(page.ids[pick[fits]])
@@ -89,7 +91,7 @@ def run_search_and_checkout(world: World) -> None:
         dossiers = Dossiers(
             holders, offers, world.offers.price[offers], LEGIT, np.concatenate(chosen_relevance)
         )
-        checkout(world, dossiers, world.streams.get("checkout", m))
+        checkout(world, dossiers, world.streams.get("checkout", month))
 
 
 def organisation_signals(world: World) -> tuple[NDArray[np.float32], NDArray[np.float32]]:

@@ -33,7 +33,7 @@ def pay(
     else:
         rec.add("fraud_loss_eur", m, total)
         rec.add(f"fraud_loss_{KINDS[kind]}_eur", m, total)
-    channel = CHANNELS.index(KINDS[kind]) if kind != LEGIT else None
+    channel = kind - 1 if kind != LEGIT else None
     org_ids = world.offers.organisation[offers]
     delivery_share = np.array(world.params.market.delivery_cost_share)
     for org_id in np.unique(org_ids).tolist():
