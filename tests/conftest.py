@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,9 @@ import pytest
 from sim.api import run
 from sim.config import load_params
 from sim.model import CPFModel
+from sim.params import SimParams
 from sim.results import Results
+from sim.state.world import World
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = 20_000  # simulated holders in behavioural tests
@@ -57,3 +60,13 @@ def relative_change(treated: Sequence[float], base: Sequence[float]) -> np.ndarr
     t, b = np.asarray(treated, dtype=float), np.asarray(base, dtype=float)
     assert (b > 0).all(), f"the base arm must have a positive outcome in every seed: {b}"
     return (t - b) / b
+
+
+def small_world(holders: int = 1000, seed: int = 0, **sections: object) -> World:
+    """A World with no agent and no month run: the fixture for testing one process alone.
+
+    `sections` replace whole parameter sections, e.g. `platform=PlatformParams(...)`.
+    """
+    params = SimParams(seed=seed)
+    params = replace(params, population=replace(params.population, holders=holders), **sections)
+    return World(params)
