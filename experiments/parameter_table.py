@@ -84,6 +84,8 @@ def _default(value: ast.expr | None) -> Any:
     """Literal default of a field; `field(default_factory=lambda: X)` gives X."""
     if value is None:
         raise ValueError("field without a default")
+    if isinstance(value, ast.Call) and getattr(value.func, "id", None) == "ranged":
+        return ast.literal_eval(value.args[0])
     if isinstance(value, ast.Call) and getattr(value.func, "id", None) == "field":
         for keyword in value.keywords:
             if keyword.arg == "default_factory" and isinstance(keyword.value, ast.Lambda):

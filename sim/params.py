@@ -6,7 +6,8 @@ Every field says its meaning, unit and source: a figure from DOMAIN.md / the cal
 naming the key, the value and what is allowed, before any work is done.
 
 Regulation levers (`RegulationParams`) accept a constant or a dated schedule (a mapping
-"YYYY-MM" -> value); their per-lever value checks are in sim/core/checks.py.
+"YYYY-MM" -> value); their per-lever value checks are in sim/core/checks.py. Numeric fields
+state their range once, with `ranged(default, (low, high))`; `check_fields` checks them all.
 """
 
 from __future__ import annotations
@@ -15,21 +16,40 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sim.core.calendar import LAST_MONTH, month_index
-from sim.core.checks import LEVER_VALUES
+from sim.core.checks import LEVER_VALUES, is_number
 from sim.core.domain import LEGAL_STRATEGIES, N_TOPICS, STRATEGIES
 from sim.core.errors import ConfigError
 from sim.core.schedule import resolve
 
+Bounds = tuple[float, float | None]
 
-def _check_ranges(section: object, rules: dict[str, tuple[float, float | None]]) -> None:
-    """Raise ConfigError for the first field outside its [low, high] range (high None: open)."""
-    for name, (low, high) in rules.items():
-        value = getattr(section, name)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(name, value, "a number")
-        if value < low or (high is not None and value > high):
-            allowed = f"a number >= {low}" if high is None else f"a number in [{low}, {high}]"
-            raise ConfigError(name, value, allowed)
+
+def ranged(default: Any, bounds: Bounds) -> Any:
+    """A numeric field with its allowed [low, high] range (high None: open), stated once."""
+    return field(default=default, metadata={"range": bounds})
+
+
+def check_fields(section: object) -> None:
+    """Raise ConfigError for the first field that is not a finite number within its range.
+
+    Every ranged field must be a finite int or float (a whole number if typed `int`); every
+    number inside a list field must be finite. One check for every section.
+    """
+    for item in fields(section):  # type: ignore[arg-type]
+        value = getattr(section, item.name)
+        bounds = item.metadata.get("range")
+        if bounds is not None:
+            whole = item.type == "int"
+            if not is_number(value) or (whole and not isinstance(value, int)):
+                raise ConfigError(item.name, value, "a whole number" if whole else "a number")
+            low, high = bounds
+            if value < low or (high is not None and value > high):
+                allowed = f"a number >= {low}" if high is None else f"a number in [{low}, {high}]"
+                raise ConfigError(item.name, value, allowed)
+        elif isinstance(value, list):
+            flat = [v for row in value for v in (row if isinstance(row, list) else [row])]
+            if any(isinstance(v, float) and not is_number(v) for v in flat):
+                raise ConfigError(item.name, value, "finite numbers")
 
 
 def _check_shares(name: str, shares: list[float], size: int) -> None:
@@ -46,90 +66,64 @@ NON_NEGATIVE = (0.0, None)
 class PopulationParams:
     """Who the account holders are and how their rights accrue (DOMAIN.md §2)."""
 
-    holders: int = 100_000
+    holders: int = ranged(100_000, (1000, 50_000_000))
     """Simulated account holders; results are scaled to `national_holders`. assumption: a run
     setting (precision against speed), not a fact about France."""
-    national_holders: int = 38_800_000
+    national_holders: int = ranged(38_800_000, (1, None))
     """source: 38.8 M holders of a funded CPF, late 2021 (nosdeputes.fr)."""
-    share_job_seeker: float = 0.09
+    share_job_seeker: float = ranged(0.09, PROBABILITY)
     """Share of holders who are job seekers. assumption: ~2.5-3.5 M registered job seekers
     among ~39 M holders."""
-    share_self_employed: float = 0.09
+    share_self_employed: float = ranged(0.09, PROBABILITY)
     """Share who are self-employed / micro-entrepreneurs. assumption: ~3.5 M of ~39 M."""
-    share_below_bac: float = 0.34
+    share_below_bac: float = ranged(0.34, PROBABILITY)
     """Share with at most CAP/BEP. source: 34% of the active population (calibration table)."""
-    share_no_qualification: float = 0.12
+    share_no_qualification: float = ranged(0.12, PROBABILITY)
     """Share below CAP/BEP (entitled to the €800 rule); a subset of `share_below_bac`.
     assumption."""
-    accrual_eur: float = 500.0
+    accrual_eur: float = ranged(500.0, NON_NEGATIVE)
     """Yearly credit for a full year at least half-time. source: Code du travail (centre-inffo)."""
-    cap_eur: float = 5000.0
+    cap_eur: float = ranged(5000.0, NON_NEGATIVE)
     """Balance cap. source: centre-inffo."""
-    accrual_low_qualified_eur: float = 800.0
+    accrual_low_qualified_eur: float = ranged(800.0, NON_NEGATIVE)
     """Yearly credit below qualification level 3. source: centre-inffo."""
-    cap_low_qualified_eur: float = 8000.0
+    cap_low_qualified_eur: float = ranged(8000.0, NON_NEGATIVE)
     """Balance cap below level 3. source: centre-inffo."""
-    work_intensity_mean: float = 0.62
+    work_intensity_mean: float = ranged(0.62, (0.01, 1.0))
     """Mean share of a full yearly credit a working holder earns (part-time, partial years).
     fitted to the average balance of early 2022 (€1,460-1,573, DARES/CDC)."""
-    job_finding_per_month: float = 0.08
+    job_finding_per_month: float = ranged(0.08, PROBABILITY)
     """Monthly probability a job seeker finds work; job loss is set so that the job-seeker
     share stays at `share_job_seeker`. assumption (mean spell ~1 year)."""
-    self_employed_contributing: float = 0.8
+    self_employed_contributing: float = ranged(0.8, PROBABILITY)
     """Share of the self-employed who pay the training contribution and so accrue.
     assumption."""
-    credit_month: int = 4
+    credit_month: int = ranged(4, (1, 12))
     """Calendar month in which last year's rights are credited. source: 'first half of the
     following year' (DOMAIN.md §2); April is an assumption within it."""
-    initial_balance_mean_eur: float = 650.0
+    initial_balance_mean_eur: float = ranged(650.0, NON_NEGATIVE)
     """Mean balance in January 2019 (2018 hours converted at €15/h). fitted (with the work
     intensity) to the average balance of early 2022; prior consistent with ~€1,040 for salaried
     holders in 2019/20 (Europe 1) after the 2019 credit."""
-    exit_per_year: float = 0.025
+    exit_per_year: float = ranged(0.025, PROBABILITY)
     """Yearly probability a holder leaves the labour force (retires); the balance expires and a
     new holder with no balance takes the place. assumption: ~40-year working lives."""
-    employer_topup_share: float = 0.04
+    employer_topup_share: float = ranged(0.04, PROBABILITY)
     """Share of purchases topped up by an employer (copayment-exempt). assumption."""
-    franceconnect_share: float = 0.8
+    franceconnect_share: float = ranged(0.8, PROBABILITY)
     """Share of holders able to log in with FranceConnect. assumption."""
-    verified_id_share: float = 0.04
+    verified_id_share: float = ranged(0.04, PROBABILITY)
     """Share holding a verified digital identity (FranceConnect+) in 2019. assumption."""
-    vulnerability_mean: float = 0.25
+    vulnerability_mean: float = ranged(0.25, (0.0, 0.66))
     """Mean susceptibility to scams (0-1); 1.5x higher below the bac. assumption."""
-    trust_initial: float = 0.6
+    trust_initial: float = ranged(0.6, PROBABILITY)
     """Initial trust in the CPF (0-1). assumption."""
-    awareness_initial: float = 0.2
+    awareness_initial: float = ranged(0.2, PROBABILITY)
     """Share of holders who know they can use their CPF, January 2019. assumption (take-up
     1.7% of private employees in 2018, 20minutes.fr)."""
 
     def __post_init__(self) -> None:
-        _check_ranges(
-            self,
-            {
-                "holders": (1000, 50_000_000),
-                "national_holders": (1, None),
-                "share_job_seeker": PROBABILITY,
-                "share_self_employed": PROBABILITY,
-                "share_below_bac": PROBABILITY,
-                "share_no_qualification": PROBABILITY,
-                "accrual_eur": NON_NEGATIVE,
-                "cap_eur": NON_NEGATIVE,
-                "accrual_low_qualified_eur": NON_NEGATIVE,
-                "cap_low_qualified_eur": NON_NEGATIVE,
-                "work_intensity_mean": (0.01, 1.0),
-                "self_employed_contributing": PROBABILITY,
-                "job_finding_per_month": PROBABILITY,
-                "credit_month": (1, 12),
-                "initial_balance_mean_eur": NON_NEGATIVE,
-                "exit_per_year": PROBABILITY,
-                "employer_topup_share": PROBABILITY,
-                "franceconnect_share": PROBABILITY,
-                "verified_id_share": PROBABILITY,
-                "vulnerability_mean": (0.0, 0.66),
-                "trust_initial": PROBABILITY,
-                "awareness_initial": PROBABILITY,
-            },
-        )
+        check_fields(self)
         if self.share_job_seeker + self.share_self_employed > 1:
             raise ConfigError(
                 "share_self_employed", self.share_self_employed, "shares of statuses sum to <= 1"
@@ -156,16 +150,16 @@ class PopulationParams:
 class BehaviourParams:
     """How holders decide: needs, search, choice, checkout, completion, trust (DOMAIN.md §2)."""
 
-    need_rate_employee: float = 0.01
+    need_rate_employee: float = ranged(0.01, PROBABILITY)
     """Monthly probability an employee without a need develops one. fitted."""
-    need_rate_job_seeker: float = 0.04
+    need_rate_job_seeker: float = ranged(0.04, PROBABILITY)
     """Same for a job seeker (training is part of job search). fitted."""
-    need_rate_self_employed: float = 0.012
+    need_rate_self_employed: float = ranged(0.012, PROBABILITY)
     """Same for a self-employed holder. assumption (usage 'very low' is an outcome, not input)."""
-    need_factor_below_bac: float = 1.3
+    need_factor_below_bac: float = ranged(1.3, NON_NEGATIVE)
     """Need rate of holders below the bac relative to others (more to gain from training).
     fitted (42-43% of 2021-22 users have at most CAP/BEP vs 34% of the active population)."""
-    need_fade: float = 0.08
+    need_fade: float = ranged(0.08, PROBABILITY)
     """Monthly probability an unmet need fades. assumption (mean life ~1 year)."""
     topic_shares_employee: list[float] = field(
         default_factory=lambda: [0.24, 0.2, 0.14, 0.08, 0.14, 0.17, 0.03]
@@ -178,155 +172,108 @@ class BehaviourParams:
     )
     """Topics of the self-employed's needs. assumption: legal structure, tax, sales and digital
     marketing dominate (seed article)."""
-    need_value_median_eur: float = 400.0
+    need_value_median_eur: float = ranged(400.0, (0.01, None))
     """Median euros a holder would pay out of pocket to meet a need. assumption, set so that
     ~20% would pay a typical course (~€1,300) themselves (CDC/DARES survey, 2021 cohort)."""
-    need_value_sigma: float = 1.3
+    need_value_sigma: float = ranged(1.3, NON_NEGATIVE)
     """Log-normal spread of that willingness to pay. assumption (see above)."""
-    induced_need_value_factor: float = 0.25
+    induced_need_value_factor: float = ranged(0.25, NON_NEGATIVE)
     """Willingness to pay for a need induced by marketing, relative to a genuine one.
     assumption: 'selling to the credit rather than the need'."""
-    search_rate: float = 0.35
+    search_rate: float = ranged(0.35, PROBABILITY)
     """Monthly probability an aware holder with a need searches the platform. assumption."""
-    pre_app_access: float = 0.25
+    pre_app_access: float = ranged(0.25, PROBABILITY)
     """Search ease before the direct-purchase app (Nov 2019), relative to after. fitted."""
-    app_adoption_months: float = 12.0
+    app_adoption_months: float = ranged(12.0, (1.0, 120.0))
     """Months after the app's launch until search ease reaches its full level (holders learn
     the new app; linear ramp). fitted (the doubling of entries 2019->2020->2021)."""
-    awareness_rate: float = 0.01
+    awareness_rate: float = ranged(0.01, PROBABILITY)
     """Monthly probability an unaware holder learns of the CPF from the media. fitted."""
-    word_of_mouth: float = 2.0
+    word_of_mouth: float = ranged(2.0, NON_NEGATIVE)
     """Awareness gained per enrolment per 1% of holders enrolled that month. fitted."""
-    marketing_reach: float = 0.5
+    marketing_reach: float = ranged(0.5, NON_NEGATIVE)
     """Monthly awareness probability, and induced-need probability for aware holders, per
     EUR 100 of organisations' marketing spend per national holder last month (advertising on
     social networks). fitted."""
-    shown_offers: int = 10
+    shown_offers: int = ranged(10, (1, 100))
     """Offers the platform shows per search. assumption."""
-    query_variants: int = 8
+    query_variants: int = ranged(8, (1, 64))
     """Distinct result pages per need and profile in a month (queries differ). assumption."""
-    ranking_noise: float = 0.6
+    ranking_noise: float = ranged(0.6, NON_NEGATIVE)
     """Spread of what the ranking does not see (query words, location), in visibility
     units (Gumbel scale). assumption."""
-    beta_relevance: float = 4.0
+    beta_relevance: float = ranged(4.0, NON_NEGATIVE)
     """Choice weight of an offer's relevance to the need (logit). assumption."""
-    beta_rating: float = 2.0
+    beta_rating: float = ranged(2.0, NON_NEGATIVE)
     """Choice weight of the displayed rating (0-1). assumption."""
-    beta_visibility: float = 0.5
+    beta_visibility: float = ranged(0.5, NON_NEGATIVE)
     """Choice weight of the offer's visibility (salience). assumption."""
-    beta_position: float = 0.15
+    beta_position: float = ranged(0.15, NON_NEGATIVE)
     """Utility lost per rank down the result list (attention). assumption."""
-    beta_price: float = 1.5
+    beta_price: float = ranged(1.5, NON_NEGATIVE)
     """Choice weight per €1,000 of price above the holder's balance. assumption."""
-    min_relevance: float = 0.35
+    min_relevance: float = ranged(0.35, PROBABILITY)
     """A holder gives up ('no offer found') if no shown offer is at least this relevant.
     assumption."""
-    trust_search_elasticity: float = 1.0
+    trust_search_elasticity: float = ranged(1.0, NON_NEGATIVE)
     """Search probability scales as (trust / initial trust) ** elasticity. assumption."""
-    abandon_remote: float = 0.18
+    abandon_remote: float = ranged(0.18, PROBABILITY)
     """Abandonment of fully remote courses. source: DARES, 2021 cohort (18%)."""
-    abandon_in_person: float = 0.02
+    abandon_in_person: float = ranged(0.02, PROBABILITY)
     """Abandonment of in-person courses. source: DARES, 2021 cohort (2%)."""
-    abandon_pressured_extra: float = 0.3
+    abandon_pressured_extra: float = ranged(0.3, PROBABILITY)
     """Extra abandonment of a course a holder was pressured into. assumption."""
-    useful_quality: float = 0.5
+    useful_quality: float = ranged(0.5, PROBABILITY)
     """Minimum course quality for a completed course to count as useful. fitted (64% of the
     2021 cohort used what they learned, DARES survey)."""
-    useful_relevance: float = 0.6
+    useful_relevance: float = ranged(0.6, PROBABILITY)
     """Minimum relevance to the need for a completed course to count as useful. fitted (with
     useful_quality)."""
-    trust_gain_useful: float = 0.08
+    trust_gain_useful: float = ranged(0.08, PROBABILITY)
     """Trust gained after a useful course. assumption."""
-    trust_loss_bad_course: float = 0.05
+    trust_loss_bad_course: float = ranged(0.05, PROBABILITY)
     """Trust lost after a course that was not useful. assumption."""
-    trust_loss_scam: float = 0.3
+    trust_loss_scam: float = ranged(0.3, PROBABILITY)
     """Trust lost by a victim of a takeover or pressured enrolment. assumption."""
-    trust_loss_friction: float = 0.03
+    trust_loss_friction: float = ranged(0.03, PROBABILITY)
     """Trust lost when giving up at checkout because of a lever. assumption."""
-    trust_news: float = 0.002
+    trust_news: float = ranged(0.002, NON_NEGATIVE)
     """Monthly trust lost by everyone per 1 per 1,000 holders defrauded that month (media).
     assumption."""
-    trust_recovery: float = 0.01
+    trust_recovery: float = ranged(0.01, PROBABILITY)
     """Monthly drift of trust back toward its initial level. assumption."""
-    discover_takeover: float = 0.3
+    discover_takeover: float = ranged(0.3, PROBABILITY)
     """Monthly probability a takeover victim discovers the purchase. assumption."""
-    report_takeover: float = 0.6
+    report_takeover: float = ranged(0.6, PROBABILITY)
     """Probability a victim who discovers it reports it to the platform. assumption."""
-    report_pressured: float = 0.15
+    report_pressured: float = ranged(0.15, PROBABILITY)
     """Probability a pressured holder reports the organisation when the course ends.
     fitted (32,400 reports to CDC in H1 2022, with the canvassing share of trainings)."""
-    income_factor_below_bac: float = 0.7
+    income_factor_below_bac: float = ranged(0.7, NON_NEGATIVE)
     """Willingness to pay of holders below the bac relative to others. assumption."""
-    income_factor_job_seeker: float = 0.6
+    income_factor_job_seeker: float = ranged(0.6, NON_NEGATIVE)
     """Willingness to pay of job seekers relative to employees. assumption."""
 
     def __post_init__(self) -> None:
-        _check_ranges(
-            self,
-            {
-                "need_rate_employee": PROBABILITY,
-                "need_rate_job_seeker": PROBABILITY,
-                "need_rate_self_employed": PROBABILITY,
-                "need_fade": PROBABILITY,
-                "need_factor_below_bac": NON_NEGATIVE,
-                "need_value_median_eur": (0.01, None),
-                "need_value_sigma": NON_NEGATIVE,
-                "induced_need_value_factor": NON_NEGATIVE,
-                "search_rate": PROBABILITY,
-                "pre_app_access": PROBABILITY,
-                "app_adoption_months": (1.0, 120.0),
-                "awareness_rate": PROBABILITY,
-                "word_of_mouth": NON_NEGATIVE,
-                "marketing_reach": NON_NEGATIVE,
-                "shown_offers": (1, 100),
-                "query_variants": (1, 64),
-                "ranking_noise": NON_NEGATIVE,
-                "beta_relevance": NON_NEGATIVE,
-                "beta_rating": NON_NEGATIVE,
-                "beta_visibility": NON_NEGATIVE,
-                "beta_price": NON_NEGATIVE,
-                "beta_position": NON_NEGATIVE,
-                "min_relevance": PROBABILITY,
-                "trust_search_elasticity": NON_NEGATIVE,
-                "abandon_remote": PROBABILITY,
-                "abandon_in_person": PROBABILITY,
-                "abandon_pressured_extra": PROBABILITY,
-                "useful_quality": PROBABILITY,
-                "useful_relevance": PROBABILITY,
-                "trust_gain_useful": PROBABILITY,
-                "trust_loss_bad_course": PROBABILITY,
-                "trust_loss_scam": PROBABILITY,
-                "trust_loss_friction": PROBABILITY,
-                "trust_news": NON_NEGATIVE,
-                "trust_recovery": PROBABILITY,
-                "discover_takeover": PROBABILITY,
-                "report_takeover": PROBABILITY,
-                "report_pressured": PROBABILITY,
-                "income_factor_below_bac": NON_NEGATIVE,
-                "income_factor_job_seeker": NON_NEGATIVE,
-            },
-        )
+        check_fields(self)
         _check_shares("topic_shares_employee", self.topic_shares_employee, N_TOPICS)
         _check_shares("topic_shares_self_employed", self.topic_shares_self_employed, N_TOPICS)
-        for name in ("shown_offers", "query_variants"):
-            if not isinstance(getattr(self, name), int):
-                raise ConfigError(name, getattr(self, name), "a whole number")
 
 
 @dataclass(frozen=True)
 class MarketParams:
     """Training organisations and their offers (DOMAIN.md §2)."""
 
-    organisations: int = 120
+    organisations: int = ranged(120, (4, 100_000))
     """Organisation agents at the start; each stands for a cohort of similar organisations.
     assumption: a run setting (resolution of the market ecology), not a fact about France."""
-    national_organisations: int = 12_000
+    national_organisations: int = ranged(12_000, (1, None))
     """Organisations selling through the CPF in January 2019. assumption, below the 25,000
     listed at end 2021 (centre-inffo)."""
     strategy_shares: list[float] = field(default_factory=lambda: [0.42, 0.4, 0.18])
     """Initial shares of the legal strategies (quality, generalist, opportunist); shells are
     opened by fraud networks. assumption."""
-    offers_per_organisation: int = 4
+    offers_per_organisation: int = ranged(4, (1, 50))
     """Offers in each organisation's catalogue. assumption."""
     topic_shares: list[list[float]] = field(
         default_factory=lambda: [
@@ -346,10 +293,10 @@ class MarketParams:
     mean near the 2020 level of €16.80/h on long courses (managementdelaformation.fr)."""
     markup: list[float] = field(default_factory=lambda: [1.1, 1.25, 1.5, 1.6])
     """Initial price over the fair price, per strategy. assumption."""
-    balance_anchor: float = 0.85
+    balance_anchor: float = ranged(0.85, PROBABILITY)
     """Opportunists and shells price toward this share of the buyer's balance. fitted to the
     average price per dossier 2020-21 (prior: 'priced to exhaust the credit', seed article)."""
-    price_adjustment: float = 0.03
+    price_adjustment: float = ranged(0.03, PROBABILITY)
     """Monthly relative price change of generalists under excess or short demand. assumption."""
     quality: list[float] = field(default_factory=lambda: [0.8, 0.6, 0.3, 0.05])
     """Mean real quality (0-1) per strategy. assumption."""
@@ -363,7 +310,7 @@ class MarketParams:
     """Share of remote courses in a new catalogue, per strategy, before the lockdowns (later
     catalogues follow the market's remote share if higher). assumption, near the 6% of
     trainings fully remote in 2019 (DARES)."""
-    remote_conversion: float = 0.12
+    remote_conversion: float = ranged(0.12, PROBABILITY)
     """Probability an in-person offer moves online for good in a lockdown month (in-person
     courses cannot be bought in those months). fitted (51% of trainings fully remote in 2021,
     DARES)."""
@@ -371,57 +318,36 @@ class MarketParams:
     """Share of revenue spent on marketing and platform SEO, per strategy. assumption."""
     rating_gaming: list[float] = field(default_factory=lambda: [0.0, 0.05, 0.3, 0.4])
     """Rating inflation (fake reviews, pressured surveys), per strategy. assumption."""
-    canvassing_calls: float = 1000.0
+    canvassing_calls: float = ranged(1000.0, NON_NEGATIVE)
     """Canvassing calls per opportunist organisation per month (national). assumption."""
-    canvassing_success: float = 0.03
+    canvassing_success: float = ranged(0.03, PROBABILITY)
     """Probability a called holder of vulnerability 1 is pressured into a sign-up. fitted."""
-    canvassing_cost_eur: float = 0.5
+    canvassing_cost_eur: float = ranged(0.5, NON_NEGATIVE)
     """Cost of one canvassing call. assumption."""
-    law_abiding_share: float = 0.3
+    law_abiding_share: float = ranged(0.3, PROBABILITY)
     """Share of canvassing opportunists who stop as soon as canvassing is banned. assumption."""
-    fixed_cost_eur: float = 300.0
+    fixed_cost_eur: float = ranged(300.0, NON_NEGATIVE)
     """Monthly fixed cost of one organisation's CPF activity (national euros). assumption:
     most organisations also sell outside the CPF."""
     delivery_cost_share: list[float] = field(default_factory=lambda: [0.7, 0.55, 0.3, 0.02])
     """Delivery cost as a share of the fair price, per strategy. assumption."""
-    entry_rate: float = 0.15
+    entry_rate: float = ranged(0.15, NON_NEGATIVE)
     """Monthly entrants per active organisation agent per unit of mean profit margin. fitted."""
-    max_entrants_per_month: int = 8
+    max_entrants_per_month: int = ranged(8, (0, 10_000))
     """Cap on new organisation agents per month. assumption (keeps the agent count bounded)."""
-    exit_after_loss_months: int = 12
+    exit_after_loss_months: int = ranged(12, (1, 1000))
     """Months of losses after which an organisation exits. assumption."""
-    imitation_rate: float = 0.03
+    imitation_rate: float = ranged(0.03, PROBABILITY)
     """Monthly probability an organisation compares itself with another strategy. assumption."""
-    imitation_margin: float = 1.3
+    imitation_margin: float = ranged(1.3, (1.0, None))
     """Another strategy must be this many times more profitable to be copied. assumption."""
     qualiopi_pass: list[float] = field(default_factory=lambda: [0.97, 0.9, 0.65, 0.5])
     """Probability an organisation obtains Qualiopi when required, per strategy. assumption."""
-    visibility_decay: float = 0.8
+    visibility_decay: float = ranged(0.8, PROBABILITY)
     """Monthly retention of the marketing stock behind visibility. assumption."""
 
     def __post_init__(self) -> None:
-        _check_ranges(
-            self,
-            {
-                "organisations": (4, 100_000),
-                "national_organisations": (1, None),
-                "offers_per_organisation": (1, 50),
-                "balance_anchor": PROBABILITY,
-                "price_adjustment": PROBABILITY,
-                "canvassing_calls": NON_NEGATIVE,
-                "canvassing_success": PROBABILITY,
-                "canvassing_cost_eur": NON_NEGATIVE,
-                "law_abiding_share": PROBABILITY,
-                "fixed_cost_eur": NON_NEGATIVE,
-                "entry_rate": NON_NEGATIVE,
-                "max_entrants_per_month": (0, 10_000),
-                "exit_after_loss_months": (1, 1000),
-                "imitation_rate": PROBABILITY,
-                "imitation_margin": (1.0, None),
-                "visibility_decay": PROBABILITY,
-                "remote_conversion": PROBABILITY,
-            },
-        )
+        check_fields(self)
         _check_shares("strategy_shares", self.strategy_shares, len(LEGAL_STRATEGIES))
         if len(self.topic_shares) != len(STRATEGIES):
             raise ConfigError("topic_shares", self.topic_shares, "4 rows, one per strategy")
@@ -460,32 +386,32 @@ class MarketParams:
 class FraudParams:
     """Fraud networks and their channels (DOMAIN.md §2)."""
 
-    networks: int = 2
+    networks: int = ranged(2, (0, 10_000))
     """Fraud networks active in January 2019 (national count). assumption."""
-    max_networks: int = 60
+    max_networks: int = ranged(60, (0, 10_000))
     """Upper bound on simultaneously active networks. assumption."""
-    entry_rate: float = 0.15
+    entry_rate: float = ranged(0.15, NON_NEGATIVE)
     """Monthly expected entrants per unit of mean network profit over `entry_profit_eur`. fitted."""
-    entry_profit_eur: float = 200_000.0
+    entry_profit_eur: float = ranged(200_000.0, (1.0, None))
     """Monthly profit of a network that attracts one entrant a month on average. assumption."""
-    contacts: float = 60_000.0
+    contacts: float = ranged(60_000.0, NON_NEGATIVE)
     """Phishing SMS/e-mails or calls a network makes per month (national). assumption."""
-    contact_cost_eur: float = 0.1
+    contact_cost_eur: float = ranged(0.1, NON_NEGATIVE)
     """Cost of one contact (SMS, call-centre minute). assumption."""
-    reuse_compromised: float = 0.1
+    reuse_compromised: float = ranged(0.1, PROBABILITY)
     """Monthly probability a compromised account still holding rights is tried again.
     assumption."""
-    phishing_success: float = 0.02
+    phishing_success: float = ranged(0.02, PROBABILITY)
     """Probability a contacted holder of vulnerability 1 hands over credentials. fitted."""
-    canvassing_success: float = 0.03
+    canvassing_success: float = ranged(0.03, PROBABILITY)
     """Probability a network's call pressures a holder of vulnerability 1 into a sign-up.
     fitted (6% of trainings initiated by canvassing, 2021, with market.canvassing_success)."""
-    ghost_recruits: float = 300.0
+    ghost_recruits: float = ranged(300.0, NON_NEGATIVE)
     """Straw holders a network can recruit per month for ghost training (national). assumption:
     no pre-reform figure isolates ghost training."""
-    ghost_acceptance: float = 0.2
+    ghost_acceptance: float = ranged(0.2, PROBABILITY)
     """Probability a straw holder approached accepts a kickback. assumption."""
-    kickback_share: float = 0.2
+    kickback_share: float = ranged(0.2, PROBABILITY)
     """Share of a ghost course's price paid back to the straw holder. assumption."""
     takeover_success: list[float] = field(default_factory=lambda: [0.98, 0.9, 0.6, 0.05])
     """Probability stolen credentials pass the identity check, per level (none, password,
@@ -493,58 +419,32 @@ class FraudParams:
     pressured_block: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.1, 0.45])
     """Share of pressured sign-ups the identity check stops (the caller cannot complete the
     checkout for the holder), per level. assumption."""
-    circumvention_max: float = 0.5
+    circumvention_max: float = ranged(0.5, PROBABILITY)
     """Share of the remaining control a fully experienced network defeats (SIM swaps, forged
     identities, fake attendance). assumption: 'professionalising in abuse' (seed article)."""
-    learning_rate: float = 0.03
+    learning_rate: float = ranged(0.03, PROBABILITY)
     """Experience gained per month of activity (toward 1). assumption."""
-    sanction_exit: float = 0.5
+    sanction_exit: float = ranged(0.5, PROBABILITY)
     """Probability a network exits after one of its organisations is sanctioned. assumption."""
-    loss_exit_months: int = 6
+    loss_exit_months: int = ranged(6, (1, 1000))
     """Months without profit after which a network exits. assumption."""
-    channel_temperature: float = 3.0
+    channel_temperature: float = ranged(3.0, NON_NEGATIVE)
     """Sensitivity of the channel allocation to relative returns (softmax). assumption."""
-    exploration: float = 0.1
+    exploration: float = ranged(0.1, (0.0, 0.33))
     """Minimum share of effort kept on each channel. assumption."""
-    copayment_tolerance_eur: float = 150.0
+    copayment_tolerance_eur: float = ranged(150.0, (0.01, None))
     """A pressured holder asked to pay a copayment c signs with probability exp(-c/this).
     assumption: the pitch is 'training offered, at no cost'."""
-    fake_attendance: float = 0.15
+    fake_attendance: float = ranged(0.15, PROBABILITY)
     """Probability faked attendance passes an attendance check, before circumvention.
     assumption."""
-    anomaly_evasion: float = 0.5
+    anomaly_evasion: float = ranged(0.5, PROBABILITY)
     """Share of anomaly detection a fully experienced network evades. assumption."""
-    anomaly_signal: float = 0.9
+    anomaly_signal: float = ranged(0.9, PROBABILITY)
     """Probability anomaly detection at strength 1 flags a fraudulent dossier. assumption."""
 
     def __post_init__(self) -> None:
-        _check_ranges(
-            self,
-            {
-                "networks": (0, 10_000),
-                "max_networks": (0, 10_000),
-                "entry_rate": NON_NEGATIVE,
-                "entry_profit_eur": (1.0, None),
-                "contacts": NON_NEGATIVE,
-                "contact_cost_eur": NON_NEGATIVE,
-                "reuse_compromised": PROBABILITY,
-                "phishing_success": PROBABILITY,
-                "canvassing_success": PROBABILITY,
-                "ghost_recruits": NON_NEGATIVE,
-                "ghost_acceptance": PROBABILITY,
-                "kickback_share": PROBABILITY,
-                "circumvention_max": PROBABILITY,
-                "learning_rate": PROBABILITY,
-                "sanction_exit": PROBABILITY,
-                "loss_exit_months": (1, 1000),
-                "channel_temperature": NON_NEGATIVE,
-                "exploration": (0.0, 0.33),
-                "copayment_tolerance_eur": (0.01, None),
-                "anomaly_evasion": PROBABILITY,
-                "fake_attendance": PROBABILITY,
-                "anomaly_signal": PROBABILITY,
-            },
-        )
+        check_fields(self)
         for name in ("takeover_success", "pressured_block"):
             values = getattr(self, name)
             if len(values) != 4 or any(not 0 <= v <= 1 for v in values):
@@ -562,57 +462,41 @@ class PlatformParams:
     id_give_up_missing: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.5, 0.45])
     """Probability a holder lacking the required login gives up rather than obtaining it, per
     identity level (none, password, FranceConnect, FranceConnect+). assumption."""
-    id_give_up_missing_below_bac: float = 1.4
+    id_give_up_missing_below_bac: float = ranged(1.4, NON_NEGATIVE)
     """Multiplier of that probability for holders below the bac (digital literacy). assumption."""
     id_friction: list[float] = field(default_factory=lambda: [0.0, 0.01, 0.02, 0.04])
     """Probability a holder with the required login still gives up at checkout. assumption."""
-    anomaly_false_positive: float = 0.03
+    anomaly_false_positive: float = ranged(0.03, PROBABILITY)
     """Probability anomaly detection at strength 1 flags an honest dossier. assumption."""
-    flagged_give_up: float = 0.3
+    flagged_give_up: float = ranged(0.3, PROBABILITY)
     """Probability an honest holder whose dossier is flagged (and so held for checks) gives
     up. assumption."""
-    audit_capacity_per_month: float = 400.0
+    audit_capacity_per_month: float = ranged(400.0, NON_NEGATIVE)
     """Most audits the regulators can run per month (national). assumption."""
-    audit_cost_eur: float = 6000.0
+    audit_cost_eur: float = ranged(6000.0, NON_NEGATIVE)
     """Cost of one audit. assumption."""
     audit_detection: list[float] = field(default_factory=lambda: [0.02, 0.05, 0.35, 0.7])
     """Probability an audit finds grounds to delist, per strategy. assumption."""
-    clawback_share: float = 0.3
+    clawback_share: float = ranged(0.3, PROBABILITY)
     """Share of a delisted organisation's last 6 months of fraudulent payments recovered.
     assumption (2021: €31.2 M of payments suspended, Sénat)."""
-    restore_rights: float = 0.05
+    restore_rights: float = ranged(0.05, PROBABILITY)
     """Probability a reported takeover victim has their rights restored. assumption (2022:
     €620,314 restored to 535 holders for 50,000 reports, Sénat)."""
-    reports_to_audit: float = 0.0005
+    reports_to_audit: float = ranged(0.0005, PROBABILITY)
     """Audit probability added per report received about an organisation (national). fitted
     to delistings and detected fraud 2020-21."""
-    canvassing_fine_eur: float = 375_000.0
+    canvassing_fine_eur: float = ranged(375_000.0, NON_NEGATIVE)
     """Fine for a company caught canvassing after the ban. source: loi 2022-1587."""
-    anticipation_months: int = 3
+    anticipation_months: int = ranged(3, (0, 24))
     """Months before an announced copayment rise during which holders hurry. assumption."""
-    anticipation_boost: float = 0.5
+    anticipation_boost: float = ranged(0.5, NON_NEGATIVE)
     """Relative rise in search during that window. assumption."""
-    attendance_paid_if_abandoned: float = 0.25
+    attendance_paid_if_abandoned: float = ranged(0.25, PROBABILITY)
     """Share of the price paid for an abandoned course under payment on attendance. assumption."""
 
     def __post_init__(self) -> None:
-        _check_ranges(
-            self,
-            {
-                "id_give_up_missing_below_bac": NON_NEGATIVE,
-                "anomaly_false_positive": PROBABILITY,
-                "flagged_give_up": PROBABILITY,
-                "audit_capacity_per_month": NON_NEGATIVE,
-                "audit_cost_eur": NON_NEGATIVE,
-                "clawback_share": PROBABILITY,
-                "restore_rights": PROBABILITY,
-                "reports_to_audit": PROBABILITY,
-                "canvassing_fine_eur": NON_NEGATIVE,
-                "anticipation_months": (0, 24),
-                "anticipation_boost": NON_NEGATIVE,
-                "attendance_paid_if_abandoned": PROBABILITY,
-            },
-        )
+        check_fields(self)
         for name, size in (("id_give_up_missing", 4), ("id_friction", 4), ("audit_detection", 4)):
             values = getattr(self, name)
             if len(values) != size or any(not 0 <= v <= 1 for v in values):
@@ -635,19 +519,12 @@ class ContextParams:
     driving_licence_all: str = "2024-01"
     """Month from which every driving-licence category is eligible, not only the car licence.
     source: loi 2023-479, in force 12 Jan 2024 (calibration table)."""
-    driving_licence_all_boost: float = 0.3
+    driving_licence_all_boost: float = ranged(0.3, NON_NEGATIVE)
     """Relative rise in the driving-licence share of new needs from that month (motorbike, heavy
     vehicle licences join the car licence). assumption: no pre-reform figure can set it."""
 
     def __post_init__(self) -> None:
-        if (
-            isinstance(self.driving_licence_all_boost, bool)
-            or not isinstance(self.driving_licence_all_boost, int | float)
-            or self.driving_licence_all_boost < 0
-        ):
-            raise ConfigError(
-                "driving_licence_all_boost", self.driving_licence_all_boost, "a number >= 0"
-            )
+        check_fields(self)
         dated = (
             ("app_launch", [self.app_launch]),
             ("lockdown_months", self.lockdown_months),
@@ -656,9 +533,11 @@ class ContextParams:
         for name, dates in dated:
             for date in dates:
                 try:
-                    month_index(date)
+                    index = month_index(date)
                 except ValueError:
                     raise ConfigError(name, date, "months written 'YYYY-MM'") from None
+                if not 0 <= index <= month_index(LAST_MONTH):
+                    raise ConfigError(name, date, f"months from 2019-01 to {LAST_MONTH}")
 
 
 @dataclass(frozen=True)
