@@ -20,28 +20,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 from scipy.optimize import least_squares, minimize
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from calibration_common import (  # noqa: E402
-    FITTED_YAML,
-    FREE,
-    KEYS,
-    base_params,
-    calibration_window,
-    current_values,
-    load_targets,
-    loss,
-    mean_series,
-    residuals,
-    simulate,
-    with_values,
-)
+from sim.calibration.free import FITTED_YAML, FREE, KEYS, base_params, current_values, with_values
+from sim.calibration.loss import loss, mean_series, residuals, simulate
+from sim.calibration.targets import LAST_CALIBRATION_MONTH, load_targets
 
 LOW = np.log([low for _, low, _ in FREE])
 HIGH = np.log([high for _, _, high in FREE])
@@ -89,7 +75,7 @@ def main() -> None:
     args = parser.parse_args()
 
     targets = load_targets()
-    base = base_params([f"end={calibration_window()}", f"population.holders={args.holders}"])
+    base = base_params([f"end={LAST_CALIBRATION_MONTH}", f"population.holders={args.holders}"])
     start = current_values(base)
     fitted = [t for t in targets if t.weight > 0]
     print(
@@ -179,7 +165,8 @@ def main() -> None:
             f"{args.method} on log-scaled parameters, {count} evaluations, "
             f"{args.holders:,} holders, "
             f"seeds {args.seeds} (common random numbers),\n"
-            f"historical scenario to {calibration_window()}; targets: sim/calibration/targets.csv "
+            f"historical scenario to {LAST_CALIBRATION_MONTH}; "
+            "targets: sim/calibration/targets.csv "
             f"(public figures up to Sept 2022 only).\n"
             f"Loss {float(best['loss']):.4f}. Do not edit by hand: re-run the script. "
             f"See docs/calibration.md."

@@ -6,14 +6,15 @@ Nothing here is tuned to figures after September 2022: the parameters are the ca
 (configs/calibration/fitted.yaml) and the reforms' mechanisms are set from structure and stated
 assumptions. Writes results/historical/: yearly.csv (medians and 5-95% bands per year),
 monthly.csv (monthly medians and bands of the main series), PNG figures and report.md.
+Years are aggregated by `sim.outcomes.yearly` (flows summed, stocks at December); the reform
+dates marked on the figures are the run's own lever changes.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
+from dataclasses import replace
 
 import matplotlib
 
@@ -22,41 +23,43 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from calibration_common import ROOT, base_params, simulate  # noqa: E402
-
-from sim.core.calendar import month_label  # noqa: E402
+from sim.api import run  # noqa: E402
+from sim.calibration.free import base_params  # noqa: E402
+from sim.core.calendar import month_index, month_label  # noqa: E402
 from sim.core.domain import STRATEGIES  # noqa: E402
+from sim.core.version import ROOT  # noqa: E402
+from sim.outcomes import yearly  # noqa: E402
+from sim.tooling.plots import LEVER_NAMES  # noqa: E402
 
 OUT = ROOT / "results" / "historical"
 YEARS = tuple(range(2019, 2027))
-# (column, numerator series, denominator series or None, kind) ; kind: flow | ratio | stock
+# (column, series, per-series or None): yearly values of `series` (over `per`)
 YEARLY = (
-    ("entries", "enrolments", None, "flow"),
-    ("honest_entries", "legit_enrolments", None, "flow"),
-    ("pressured_entries", "pressured_enrolments", None, "flow"),
-    ("takeover_entries", "takeover_enrolments", None, "flow"),
-    ("ghost_entries", "ghost_enrolments", None, "flow"),
-    ("spend_eur", "spend_eur", None, "flow"),
-    ("public_eur_per_entry", "spend_eur", "enrolments", "ratio"),
-    ("copayment_eur", "copayment_eur", None, "flow"),
-    ("fraud_loss_eur", "fraud_loss_eur", None, "flow"),
-    ("fraud_loss_takeover_eur", "fraud_loss_takeover_eur", None, "flow"),
-    ("fraud_loss_pressured_eur", "fraud_loss_pressured_eur", None, "flow"),
-    ("fraud_loss_ghost_eur", "fraud_loss_ghost_eur", None, "flow"),
-    ("fraud_detected_eur", "fraud_detected_eur", None, "flow"),
-    ("job_seeker_share", "enrolments_job_seeker", "enrolments", "ratio"),
-    ("below_bac_share", "enrolments_below_bac", "enrolments", "ratio"),
-    ("self_employed_share", "enrolments_self_employed", "enrolments", "ratio"),
-    ("self_employed_entries", "enrolments_self_employed", None, "flow"),
-    ("driving_licence_share", "enrolments_driving_licence", "enrolments", "ratio"),
-    ("useful_entries", "useful_enrolments", None, "flow"),
-    ("deterred_holders", "deterred_holders", None, "flow"),
-    ("reports", "reports", None, "flow"),
-    ("organisations_active", "organisations_active", None, "stock"),
-    *((f"organisations_{s}", f"organisations_active_{s}", None, "stock") for s in STRATEGIES),
-    ("fraud_networks_active", "fraud_networks_active", None, "stock"),
-    ("mean_balance_eur", "mean_balance_eur", None, "stock"),
+    ("entries", "enrolments", None),
+    ("honest_entries", "legit_enrolments", None),
+    ("pressured_entries", "pressured_enrolments", None),
+    ("takeover_entries", "takeover_enrolments", None),
+    ("ghost_entries", "ghost_enrolments", None),
+    ("spend_eur", "spend_eur", None),
+    ("public_eur_per_entry", "spend_eur", "enrolments"),
+    ("copayment_eur", "copayment_eur", None),
+    ("fraud_loss_eur", "fraud_loss_eur", None),
+    ("fraud_loss_takeover_eur", "fraud_loss_takeover_eur", None),
+    ("fraud_loss_pressured_eur", "fraud_loss_pressured_eur", None),
+    ("fraud_loss_ghost_eur", "fraud_loss_ghost_eur", None),
+    ("fraud_detected_eur", "fraud_detected_eur", None),
+    ("job_seeker_share", "enrolments_job_seeker", "enrolments"),
+    ("below_bac_share", "enrolments_below_bac", "enrolments"),
+    ("self_employed_share", "enrolments_self_employed", "enrolments"),
+    ("self_employed_entries", "enrolments_self_employed", None),
+    ("driving_licence_share", "enrolments_driving_licence", "enrolments"),
+    ("useful_entries", "useful_enrolments", None),
+    ("deterred_holders", "deterred_holders", None),
+    ("reports", "reports", None),
+    ("organisations_active", "organisations_active", None),
+    *((f"organisations_{s}", f"organisations_active_{s}", None) for s in STRATEGIES),
+    ("fraud_networks_active", "fraud_networks_active", None),
+    ("mean_balance_eur", "mean_balance_eur", None),
 )
 MONTHLY = (
     "enrolments",
@@ -71,21 +74,6 @@ MONTHLY = (
 )
 
 
-def yearly_values(run: dict[str, np.ndarray], num: str, den: str | None, kind: str) -> list[float]:
-    """One value per year: flows summed, ratios of sums, stocks at December."""
-    out = []
-    for y in YEARS:
-        lo, hi = (y - 2019) * 12, (y - 2018) * 12
-        if kind == "stock":
-            out.append(float(run[num][hi - 1]))
-        elif kind == "ratio":
-            bottom = run[den][lo:hi].sum()
-            out.append(float(run[num][lo:hi].sum() / bottom) if bottom > 0 else 0.0)
-        else:
-            out.append(float(run[num][lo:hi].sum()))
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
@@ -94,13 +82,14 @@ def main() -> None:
     overrides = ["end=2026-12"] + ([f"population.holders={args.holders}"] if args.holders else [])
     params = base_params(overrides)
     began = time.time()
-    runs = [simulate(params, seed) for seed in range(args.seeds)]
+    results = [run(replace(params, seed=seed)) for seed in range(args.seeds)]
     elapsed = time.time() - began
+    runs = [{c: r.metrics[c].to_numpy() for c in r.metrics if c != "month"} for r in results]
     OUT.mkdir(parents=True, exist_ok=True)
 
     rows = []
-    for column, num, den, kind in YEARLY:
-        values = np.array([yearly_values(run, num, den, kind) for run in runs])
+    for column, series, per in YEARLY:
+        values = np.array([list(yearly(r, series, per).values()) for r in runs])
         for i, y in enumerate(YEARS):
             rows.append(
                 {
@@ -111,11 +100,11 @@ def main() -> None:
                     "p95": np.percentile(values[:, i], 95),
                 }
             )
-    yearly = pd.DataFrame(rows)
-    yearly.to_csv(OUT / "yearly.csv", index=False, float_format="%.5g")
+    table = pd.DataFrame(rows)
+    table.to_csv(OUT / "yearly.csv", index=False, float_format="%.5g")
     mrows = []
     for name in MONTHLY:
-        values = np.array([run[name] for run in runs])
+        values = np.array([r[name] for r in runs])
         for m in range(values.shape[1]):
             mrows.append(
                 {
@@ -128,9 +117,9 @@ def main() -> None:
             )
     pd.DataFrame(mrows).to_csv(OUT / "monthly.csv", index=False, float_format="%.5g")
 
-    wide = yearly.pivot(index="year", columns="series", values="median")
-    p05 = yearly.pivot(index="year", columns="series", values="p05")
-    p95 = yearly.pivot(index="year", columns="series", values="p95")
+    wide = table.pivot(index="year", columns="series", values="median")
+    p05 = table.pivot(index="year", columns="series", values="p05")
+    p95 = table.pivot(index="year", columns="series", values="p95")
 
     def cell(col: str, y: int, scale: float, digits: int = 0) -> str:
         return (
@@ -181,10 +170,13 @@ def main() -> None:
     plt.rcParams.update({"figure.dpi": 90, "font.size": 9})
     months = np.arange(params.n_months)
     ticks = list(range(0, params.n_months, 12))
-    events = {"app": 10, "FC": 23, "Qualiopi": 36, "FC+": 45, "ban": 47, "copay": 64, "caps": 85}
+    # The app's launch, then each lever change of the run (the same in every seed).
+    events = [("app", month_index(params.context.app_launch))]
+    for lever, months_ in results[0].summary["lever_changes"].items():
+        events += [(LEVER_NAMES.get(lever, lever), month_index(m)) for m in months_]
 
     def monthly_panel(ax, name, scale, title, color="#3182bd"):
-        values = np.array([run[name] for run in runs]) / scale
+        values = np.array([r[name] for r in runs]) / scale
         ax.fill_between(
             months,
             np.percentile(values, 5, 0),
@@ -193,7 +185,7 @@ def main() -> None:
             alpha=0.25,
         )
         ax.plot(months, np.median(values, 0), color=color, label=title)
-        for label, m in events.items():
+        for label, m in events:
             ax.axvline(m, color="grey", lw=0.5, ls=":")
             ax.text(
                 m,

@@ -15,7 +15,7 @@ out="${CPF_OUT:-results/lever_comparison}"
 [ -x .venv/bin/python ] || bash .ci/setup.sh dev
 
 .venv/bin/cpf-sim -m "+experiment=$preset" "$@"
-sweep="results/sweeps/$(.venv/bin/python -c 'import sys; from sim.tooling.sweep import sweep_name; print(sweep_name(sys.argv[1:]))' "+experiment=$preset" "$@")"
+sweep="results/sweeps/$(.venv/bin/python -c 'import sys; from sim.tooling.jobs import sweep_name; print(sweep_name(sys.argv[1:]))' "+experiment=$preset" "$@")"
 .venv/bin/cpf-compare "$sweep" --baseline none
 
 mkdir -p "$out"

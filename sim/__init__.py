@@ -1,14 +1,46 @@
 """cpf-sim: an agent-based model of France's personal training account (CPF) market.
 
 `sim.run(...)` simulates one scenario and returns `Results`; `sim.load(path)` reads a saved
-run back. See README.md and docs/ODD.md.
+run back; `sim.load_sweep(path)` reads a sweep's tables. See README.md and docs/ODD.md.
+
+The package face is lazy: `import sim` (or `import sim.core.domain`) loads nothing heavy; each
+name below is imported on first use, from the bottom of the layers up:
+
+    core -> params, outcomes -> state -> processes, agents -> model
+         -> api, results, config, calibration -> tooling
+
+This file imports none of them, not even for type checkers, so that it sits below every layer.
 """
 
-from sim.api import run
-from sim.core.version import code_version
-from sim.params import SimParams
-from sim.results import Results, load
-from sim.tooling.sweep import load_sweep as load_sweep
+from __future__ import annotations
 
-__version__ = code_version()
-__all__ = ["Results", "SimParams", "load", "run"]
+from importlib import import_module
+from typing import Any
+
+# Public name -> the module that defines it (in layer order).
+_EXPORTS = {
+    "SimParams": "sim.params",
+    "run": "sim.api",
+    "Results": "sim.results",
+    "load": "sim.results",
+    "load_sweep": "sim.tooling.tables",
+}
+__all__ = ["Results", "SimParams", "__version__", "load", "load_sweep", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (PEP 562) and cache it in the package namespace."""
+    if name == "__version__":
+        from sim.core.version import code_version
+
+        value: Any = code_version()
+    elif name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+    else:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,21 +1,22 @@
 """From Hydra configs to typed `SimParams`, with one-line errors for bad input.
 
 The YAML under configs/ only sets values; the schema is the `SimParams` dataclass tree,
-registered in Hydra's ConfigStore so that misspelled keys and wrong types are refused.
+registered in Hydra's ConfigStore so that misspelled keys and wrong types are refused. Nothing
+is registered at import: `register_schema()` (idempotent) runs on first use, from
+`compose_config` or from the command line's entry point before Hydra starts.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import fields, replace
+from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
-from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
@@ -27,18 +28,25 @@ CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 TOP_LEVEL = ("seed", "end", "label")
 
 
+_registered = False
+
+
 def register_schema() -> None:
-    """Make `SimParams` the schema the YAML configs extend (as 'schema').
+    """Make `SimParams` the schema the YAML configs extend (as 'schema'); idempotent.
 
     OmegaConf makes nodes of frozen dataclasses read-only, which would stop the YAML from
     setting values; the schema node is unfrozen, and `to_params` builds frozen objects again.
     """
+    global _registered
+    if _registered:
+        return
     schema = OmegaConf.structured(SimParams)
     _unfreeze(schema)
     # Schedules given on the command line merge into the scenario's schedule (new dates are
     # added), which needs `regulation` open; unknown lever names are refused in `to_params`.
     schema.regulation._set_flag("struct", False)
     ConfigStore.instance().store(name="schema", node=schema)
+    _registered = True
 
 
 def _unfreeze(node: Any) -> None:
@@ -46,9 +54,6 @@ def _unfreeze(node: Any) -> None:
     if isinstance(node, DictConfig):
         for key in node:
             _unfreeze(node._get_node(key))
-
-
-register_schema()
 
 
 def to_params(cfg: DictConfig) -> SimParams:
@@ -68,20 +73,31 @@ def to_params(cfg: DictConfig) -> SimParams:
         except ConfigError as error:
             raise error.under(name) from None
         except OmegaConfBaseException as error:
-            raise _as_config_error(error) from None
+            raise as_config_error(error) from None
     top = {key: cfg[key] for key in TOP_LEVEL}
     return SimParams(**top, **sections)
 
 
-def compose_config(overrides: Sequence[str] = (), config_name: str = "config") -> DictConfig:
-    """Compose configs/ with Hydra override strings (no output folder is made)."""
+def compose_config(
+    overrides: Sequence[str] = (), config_name: str = "config", with_hydra: bool = False
+) -> DictConfig:
+    """Compose configs/ with Hydra override strings (no output folder is made).
+
+    Args:
+        overrides: Hydra override strings, e.g. ["scenario=none", "seed=3"].
+        config_name: the primary config under configs/.
+        with_hydra: keep the `hydra` node (launcher, sweeper, ...) in the result.
+    """
+    register_schema()
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            return compose(config_name=config_name, overrides=list(overrides))
+            return compose(
+                config_name=config_name, overrides=list(overrides), return_hydra_config=with_hydra
+            )
     except (HydraException, OmegaConfBaseException) as error:
-        raise _as_config_error(error, overrides) from None
+        raise as_config_error(error, overrides) from None
 
 
 def load_params(overrides: Sequence[str] = (), config_name: str = "config") -> SimParams:
@@ -89,65 +105,12 @@ def load_params(overrides: Sequence[str] = (), config_name: str = "config") -> S
     return to_params(compose_config(overrides, config_name))
 
 
-def expand_sweep(overrides: Sequence[str], sweeper_params: Any = None) -> Iterator[list[str]]:
-    """Every job's overrides of a command line that may hold sweeps (a,b,c or range(...)).
-
-    Jobs come in the order Hydra's basic sweeper runs them; `sweeper_params` are a preset's
-    own sweep (`hydra.sweeper.params`), overridden key by key by the command line.
-    """
-    from sim.tooling.sweep import expand_jobs
-
-    try:
-        yield from expand_jobs(overrides, sweeper_params)
-    except HydraException as error:
-        raise ConfigError("command line", " ".join(overrides), _first_line(str(error))) from None
-
-
-def preset_sweep(overrides: Sequence[str]) -> dict[str, Any]:
-    """Return `hydra.sweeper.params` of the config a command line selects (a preset's sweep)."""
-    try:
-        parsed = OverridesParser.create().parse_overrides(list(overrides))
-    except HydraException as error:
-        raise ConfigError("command line", " ".join(overrides), _first_line(str(error))) from None
-    fixed = [o.input_line for o in parsed if not o.is_sweep_override() and o.input_line]
-    if GlobalHydra.instance().is_initialized():
-        GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            cfg = compose(config_name="config", overrides=fixed, return_hydra_config=True)
-    except (HydraException, OmegaConfBaseException) as error:
-        raise _as_config_error(error, fixed) from None
-    params = cfg.hydra.sweeper.get("params")
-    if not params:
-        return {}
-    return {str(k): str(v) for k, v in OmegaConf.to_container(params, resolve=False).items()}  # type: ignore[union-attr]
-
-
-def check_overrides(overrides: Sequence[str]) -> int:
-    """Compose and validate every job of a (possibly sweeping) command line; returns the count.
-
-    A preset's sweep (`hydra.sweeper.params`) counts too. Jobs that differ only in `seed` are
-    composed once; the other seeds are checked by rebuilding the parameters with that seed.
-    """
-    jobs = list(expand_sweep(overrides, preset_sweep(overrides)))
-    checked: dict[tuple[str, ...], SimParams] = {}
-    for job in jobs:
-        seeds = [o for o in job if o.lstrip("+~").split("=", 1)[0] == "seed"]
-        rest = tuple(o for o in job if o not in seeds)
-        seed_text = seeds[-1].split("=", 1)[1] if seeds else None
-        if rest in checked and seed_text is not None and seed_text.isdigit():
-            replace(checked[rest], seed=int(seed_text))
-        else:
-            checked.setdefault(rest, load_params(job))
-    return len(jobs)
-
-
-def _as_config_error(error: Exception, overrides: Sequence[str] = ()) -> ConfigError:
+def as_config_error(error: Exception, overrides: Sequence[str] = ()) -> ConfigError:
     """Turn a Hydra/OmegaConf exception into a one-line ConfigError naming key and value."""
     cause: BaseException = error
     while cause.__cause__ is not None and not isinstance(cause, OmegaConfBaseException):
         cause = cause.__cause__
-    text = _first_line(getattr(cause, "msg", None) or str(cause))
+    text = first_line(getattr(cause, "msg", None) or str(cause))
     missing = re.search(r"Could not find '([\w/]+)/(\w+)'", str(error))
     if missing:
         group, name = missing.groups()
@@ -180,5 +143,6 @@ def _allowed_keys(section: str) -> str:
     return "unknown key"
 
 
-def _first_line(text: str) -> str:
+def first_line(text: str) -> str:
+    """The first line of an error text (Hydra's errors run over many lines)."""
     return text.strip().splitlines()[0] if text.strip() else text

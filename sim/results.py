@@ -18,7 +18,6 @@ from sim.core.calendar import month_label
 METRICS_FILE = "metrics.parquet"
 SUMMARY_FILE = "summary.json"
 CONFIG_FILE = "config.yaml"
-FIGURE_FILE = "overview.png"
 
 
 @dataclass
@@ -36,12 +35,12 @@ class Results:
     summary: dict[str, Any]
     config: dict[str, Any] = field(default_factory=dict)
 
-    def save(self, path: str | Path, figure: bool = True) -> Path:
-        """Write config.yaml, metrics.parquet, summary.json (and overview.png) into `path`.
+    def save(self, path: str | Path) -> Path:
+        """Write config.yaml, metrics.parquet and summary.json into `path` (data only).
 
         Every file is written to a temporary name and renamed, so an interrupted save never
         leaves a complete-looking but truncated file; summary.json is written last and marks a
-        complete run.
+        complete run. Figures are tooling: `sim.tooling.plots.save_overview(results, path)`.
         """
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
@@ -50,13 +49,6 @@ class Results:
             lambda p: p.write_text(yaml.safe_dump(self.config, sort_keys=False)),
         )
         atomic_write(folder / METRICS_FILE, lambda p: self.metrics.to_parquet(p, index=False))
-        if figure:
-            from sim.tooling.plots import overview_figure
-
-            atomic_write(
-                folder / FIGURE_FILE,
-                lambda p: overview_figure(self).savefig(p, dpi=110, format="png"),
-            )
         atomic_write(
             folder / SUMMARY_FILE, lambda p: p.write_text(json.dumps(self.summary, indent=2))
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,11 +13,27 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 SMOKE = Path("results") / "sweeps" / "smoke"
+FAULTS = Path(__file__).resolve().parent / "faults"  # test-only sitecustomize (fault injection)
 
 
-def sweep_env(tmp: Path, **extra: str) -> dict[str, str]:
-    """Environment for a subprocess: every library's cache and temp folder under `tmp`."""
-    env = {k: v for k, v in os.environ.items() if k != "CPF_SIM_TEST_FAIL"}
+def sweep_env(
+    tmp: Path, faults: dict[str, str] | None = None, run_log: Path | None = None, **extra: str
+) -> dict[str, str]:
+    """Environment for a subprocess: every library's cache and temp folder under `tmp`.
+
+    Args:
+        tmp: a private folder for caches.
+        faults: seed -> fault injected into runs of that seed ("raise", "kill", "sleep:S");
+            see tests/faults/sitecustomize.py.
+        run_log: a file every run appends "<label> <seed> <pid>" to.
+        extra: more environment variables.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CPF_TEST_")}
+    if faults or run_log:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(FAULTS), env.get("PYTHONPATH")]))
+        env["CPF_TEST_FAULTS"] = json.dumps(faults or {})
+        if run_log:
+            env["CPF_TEST_RUN_LOG"] = str(run_log)
     env.update(
         MPLCONFIGDIR=str(tmp / "mpl"),
         RAY_AUTH_MODE="disabled",

@@ -10,7 +10,8 @@ import pytest
 from conftest import TINY
 
 from sim.outcomes import DERIVED, FLOWS
-from sim.results import CONFIG_FILE, FIGURE_FILE, METRICS_FILE, SUMMARY_FILE, load
+from sim.results import CONFIG_FILE, METRICS_FILE, SUMMARY_FILE, load
+from sim.tooling.plots import FIGURE_FILE
 
 CLI = Path(sys.executable).with_name("cpf-sim")
 RUN_FILES = (CONFIG_FILE, METRICS_FILE, SUMMARY_FILE, FIGURE_FILE)

@@ -12,15 +12,10 @@ import pandas as pd
 import pytest
 from sweep_helpers import smoke_sweep, sweep_env
 
-from sim.tooling.compare import (
-    CompareError,
-    choose_baseline,
-    paired_differences,
-    paired_test,
-    write_report,
-)
+from sim.tooling.compare import write_report
 from sim.tooling.compare_plots import pareto_front
-from sim.tooling.sweep import METRICS_TABLE, RUNS_TABLE
+from sim.tooling.stats import CompareError, choose_baseline, paired_differences, paired_test
+from sim.tooling.tables import METRICS_TABLE, RUNS_TABLE
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

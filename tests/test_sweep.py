@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 from sweep_helpers import cpf_sim, outcome_columns, smoke_sweep, sweep_env
 
-from sim.config import check_overrides, compose_config
-from sim.tooling.sweep import RUN_FILE, aggregate, expand_jobs, load_sweep, run_name, sweep_name
+from sim.config import compose_config
+from sim.tooling.jobs import check_jobs, expand_jobs, run_name, sweep_jobs, sweep_name
+from sim.tooling.manifest import RUN_FILE
+from sim.tooling.tables import aggregate, load_sweep
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -55,7 +57,7 @@ def test_joblib_with_two_workers_gives_the_same_results(basic: Path, tmp_path: P
 
 
 def test_rerun_skips_complete_runs_and_reruns_failed_ones(tmp_path: Path) -> None:
-    env = sweep_env(tmp_path, CPF_SIM_TEST_FAIL="seed=1")
+    env = sweep_env(tmp_path, faults={"1": "raise"})
     folder = smoke_sweep(tmp_path, "hydra/launcher=basic", env=env)
     runs, metrics = load_sweep(folder)
     failed = runs[runs["status"] == "failed"]
@@ -139,7 +141,7 @@ def test_jobs_expand_like_hydra() -> None:
     ],
 )
 def test_presets_compose_and_validate(preset: str, jobs: int) -> None:
-    assert check_overrides([f"+experiment={preset}"]) == jobs
+    assert len(check_jobs(sweep_jobs([f"+experiment={preset}"]))) == jobs
 
 
 LEVER_KEYS = {

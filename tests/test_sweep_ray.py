@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sweep_helpers import outcome_columns, smoke_sweep
 
-from sim.tooling.sweep import load_sweep
+from sim.tooling.tables import load_sweep
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),

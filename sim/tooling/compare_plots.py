@@ -1,8 +1,9 @@
 """Figures of a sweep comparison: fan charts, heatmap, dose response and the trade-off chart.
 
-Each function takes the tidy tables of `sim.tooling.sweep.load_sweep` (or the statistics
-computed from them by `sim.tooling.compare`) and returns a matplotlib Figure;
-`sim.tooling.compare` saves them as PNGs.
+Each function takes the tidy tables of `sim.tooling.tables.load_sweep` (or the statistics
+computed from them by `sim.tooling.stats`) and outcome names, whose labels and units come from
+the outcome registry, and returns a matplotlib Figure. Which figures a report shows is decided
+in `sim.tooling.compare_figures`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from sim.tooling.plots import mark_levers  # noqa: E402
+from sim.outcomes import OUTCOMES  # noqa: E402
+from sim.tooling.plots import mark_levers, per_month_title  # noqa: E402
 
 BASELINE_COLOUR = "#7f7f7f"
 COLOURS = [plt.get_cmap("tab10")(i) for i in range(10)]
@@ -50,15 +52,15 @@ def fan_chart(
     runs: pd.DataFrame,
     metrics: pd.DataFrame,
     series: str,
-    title: str,
-    divisor: float,
     baseline: str,
     scenarios: Sequence[str],
 ) -> Figure:
-    """One panel per scenario: its median and 5-95% band over seeds, the baseline's in grey.
+    """One panel per case: its median and 5-95% band over seeds, the baseline's in grey.
 
-    The months at which the scenario's levers change are marked with dashed lines.
+    The months at which the case's levers change are marked with dashed lines.
     """
+    divisor = OUTCOMES[series].divisor
+    title = per_month_title(series)
     shown = [s for s in scenarios if s != baseline][:MAX_PANELS] or [baseline]
     bands = fan_bands(metrics, series)
     columns = min(4, len(shown))
@@ -110,19 +112,18 @@ def fan_chart(
     return fig
 
 
-def heatmap(
-    table: pd.DataFrame, row_key: str, column_key: str, outcomes: Sequence[tuple[str, str, float]]
-) -> Figure:
+def heatmap(table: pd.DataFrame, row_key: str, column_key: str, outcomes: Sequence[str]) -> Figure:
     """Mean of each outcome over seeds on the grid of two swept parameters.
 
     Args:
         table: complete runs with the two parameter columns and the outcome columns.
         row_key: the swept parameter along the rows.
         column_key: the swept parameter along the columns.
-        outcomes: (column, title, divisor) per panel.
+        outcomes: one panel per outcome name.
     """
     fig, axes = plt.subplots(1, len(outcomes), figsize=(4.4 * len(outcomes), 3.8), squeeze=False)
-    for ax, (column, title, divisor) in zip(axes.flat, outcomes, strict=True):
+    for ax, column in zip(axes.flat, outcomes, strict=True):
+        title, divisor = OUTCOMES[column].title, OUTCOMES[column].divisor
         grid = (
             table.pivot_table(
                 index=row_key, columns=column_key, values=column, aggfunc="mean", sort=False
@@ -144,19 +145,18 @@ def heatmap(
     return fig
 
 
-def dose_response(
-    stats: pd.DataFrame, key: str, outcomes: Sequence[tuple[str, str, float]]
-) -> Figure:
+def dose_response(stats: pd.DataFrame, key: str, outcomes: Sequence[str]) -> Figure:
     """Each outcome's mean and 95% confidence interval against one swept numeric parameter.
 
     Args:
-        stats: one row per scenario with column `key` and `<outcome>_mean/_lo/_hi`.
+        stats: one row per case with column `key` and `<outcome>_mean/_lo/_hi`.
         key: the swept parameter (x axis).
-        outcomes: (column, title, divisor) per panel.
+        outcomes: one panel per outcome name.
     """
     fig, axes = plt.subplots(1, len(outcomes), figsize=(4 * len(outcomes), 3.2), squeeze=False)
     ordered = stats.sort_values(key)
-    for ax, (column, title, divisor) in zip(axes.flat, outcomes, strict=True):
+    for ax, column in zip(axes.flat, outcomes, strict=True):
+        title, divisor = OUTCOMES[column].title, OUTCOMES[column].divisor
         x = ordered[key].astype(float)
         ax.fill_between(
             x, ordered[f"{column}_lo"] / divisor, ordered[f"{column}_hi"] / divisor, alpha=0.3
@@ -184,24 +184,25 @@ def pareto_front(x: Sequence[float], y: Sequence[float]) -> list[int]:
     return sorted(front, key=lambda i: x[i])
 
 
+TRADEOFF = ("useful_enrolments", "fraud_loss_eur")  # (x: higher is better, y: lower is better)
+
+
 def tradeoff(stats: pd.DataFrame, baseline: str) -> Figure:
-    """Fraud loss against useful enrolments, one point per scenario with 95% CIs, Pareto front.
+    """Fraud loss against useful enrolments, one point per case with 95% CIs, Pareto front.
 
     Args:
-        stats: one row per scenario ('scenario', 'fraud_loss_eur_mean/_lo/_hi',
-            'useful_enrolments_mean/_lo/_hi').
-        baseline: the scenario written in bold.
+        stats: one row per case ('scenario', '<outcome>_mean/_lo/_hi' of both outcomes).
+        baseline: the case written in bold.
     """
-    x = (stats["useful_enrolments_mean"] / 1e3).to_numpy()
-    y = (stats["fraud_loss_eur_mean"] / 1e6).to_numpy()
-    xerr = np.abs(
-        np.vstack(
-            [x - stats["useful_enrolments_lo"] / 1e3, stats["useful_enrolments_hi"] / 1e3 - x]
-        )
-    )
-    yerr = np.abs(
-        np.vstack([y - stats["fraud_loss_eur_lo"] / 1e6, stats["fraud_loss_eur_hi"] / 1e6 - y])
-    )
+    good, bad = (OUTCOMES[name] for name in TRADEOFF)
+
+    def scaled(name: str, divisor: float) -> tuple[np.ndarray, np.ndarray]:
+        mean = (stats[f"{name}_mean"] / divisor).to_numpy()
+        low, high = stats[f"{name}_lo"] / divisor, stats[f"{name}_hi"] / divisor
+        return mean, np.abs(np.vstack([mean - low, high - mean]))
+
+    x, xerr = scaled(good.name, good.divisor)
+    y, yerr = scaled(bad.name, bad.divisor)
     front = pareto_front(list(x), list(y))
     fig, ax = plt.subplots(figsize=(7.5, 5.5))
     ax.errorbar(x, y, xerr=xerr, yerr=yerr, fmt="none", ecolor="#999999", elinewidth=1, capsize=2)
@@ -219,11 +220,11 @@ def tradeoff(stats: pd.DataFrame, baseline: str) -> Figure:
             fontsize=7,
             fontweight=weight,
         )
-    ax.set_xlabel("useful enrolments over the run (thousands, national)")
-    ax.set_ylabel("fraud loss over the run (EUR million)")
+    ax.set_xlabel(f"{good.label} over the run ({good.display_unit}, national)")
+    ax.set_ylabel(f"{bad.label} over the run ({bad.display_unit})")
     ax.set_title(
-        "Trade-off: fraud loss vs useful enrolments (mean, 95% CI over seeds)\n"
-        "front: no other scenario has less fraud and more useful enrolments",
+        f"Trade-off: {bad.label} vs {good.label} (mean, 95% CI over seeds)\n"
+        f"front: no other scenario has less {bad.label} and more {good.label}",
         fontsize=9,
     )
     ax.legend(fontsize=8)

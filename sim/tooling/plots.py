@@ -1,8 +1,12 @@
-"""The run overview a policy reader can take in at a glance."""
+"""The run overview a policy reader can take in at a glance (overview.png of `cpf-sim`).
+
+Series names, labels and units come from the outcome registry (`sim.outcomes.OUTCOMES`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import partial
+from pathlib import Path
 
 import matplotlib
 
@@ -14,16 +18,22 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from sim.core.domain import STRATEGIES  # noqa: E402
+from sim.outcomes import OUTCOMES  # noqa: E402
+from sim.results import Results, atomic_write  # noqa: E402
 
-if TYPE_CHECKING:
-    from sim.results import Results
-
+FIGURE_FILE = "overview.png"
 KIND_COLOURS = {
-    "legit_enrolments": ("honest", "#4c72b0"),
-    "pressured_enrolments": ("pressured (canvassing)", "#dd8452"),
-    "takeover_enrolments": ("account takeover", "#c44e52"),
-    "ghost_enrolments": ("ghost training", "#8172b3"),
+    "legit_enrolments": "#4c72b0",
+    "pressured_enrolments": "#dd8452",
+    "takeover_enrolments": "#c44e52",
+    "ghost_enrolments": "#8172b3",
 }
+LOSS_COLOURS = {
+    "fraud_loss_takeover_eur": "#c44e52",
+    "fraud_loss_pressured_eur": "#dd8452",
+    "fraud_loss_ghost_eur": "#8172b3",
+}
+STRATEGY_COLOURS = ("#4c72b0", "#55a868", "#dd8452", "#c44e52")
 LEVER_NAMES = {
     "identity_check": "ID check",
     "canvassing_ban": "canvassing ban",
@@ -33,15 +43,16 @@ LEVER_NAMES = {
     "price_cap_eur": "price cap",
     "payment_on_attendance": "pay on attendance",
     "ranking": "ranking",
-    "anomaly_detection": "screening",
-    "audit_rate": "audits",
 }
 
 
 def mark_levers(ax: Axes, lever_changes: dict[str, list[str]], label: bool) -> None:
-    """Dashed vertical lines at the months levers change, named on the top panel."""
+    """Dashed vertical lines at the months levers change, named on the top panel.
+
+    Levers that change often or gradually (audits, screening) are not marked.
+    """
     for key, months in lever_changes.items():
-        if key not in LEVER_NAMES or key in ("audit_rate", "anomaly_detection"):
+        if key not in LEVER_NAMES:
             continue
         for month in months:
             x = float(mdates.date2num(pd.Timestamp(f"{month}-01")))
@@ -60,59 +71,67 @@ def mark_levers(ax: Axes, lever_changes: dict[str, list[str]], label: bool) -> N
                 )
 
 
+def per_month_title(name: str) -> str:
+    """'<Label> per month (<display unit>)', from the registry."""
+    outcome = OUTCOMES[name]
+    text = f"{outcome.label[0].upper()}{outcome.label[1:]} per month"
+    return f"{text} ({outcome.display_unit})" if outcome.display_unit else text
+
+
 def overview_figure(results: Results) -> Figure:
     """Enrolments by kind, fraud loss by channel, trust, organisations by strategy."""
-    m = results.metrics
-    dates = pd.to_datetime(m["month"] + "-01")
+    metrics = results.metrics
+    dates = pd.to_datetime(metrics["month"] + "-01")
+
+    def shown(name: str) -> pd.Series:
+        return metrics[name] / OUTCOMES[name].divisor
+
     fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), sharex=True)
     ax = axes[0, 0]
     ax.stackplot(
         dates,
-        *[m[name] / 1000 for name in KIND_COLOURS],
-        labels=[label for label, _ in KIND_COLOURS.values()],
-        colors=[colour for _, colour in KIND_COLOURS.values()],
+        *[shown(name) for name in KIND_COLOURS],
+        labels=[OUTCOMES[name].label for name in KIND_COLOURS],
+        colors=list(KIND_COLOURS.values()),
     )
-    ax.set_title("Enrolments per month, by kind (thousands)")
+    ax.set_title(f"{per_month_title('enrolments')}, by kind")
     ax.legend(loc="upper left", fontsize=8)
     ax = axes[0, 1]
-    for channel, colour in (
-        ("takeover", "#c44e52"),
-        ("pressured", "#dd8452"),
-        ("ghost", "#8172b3"),
-    ):
-        ax.plot(dates, m[f"fraud_loss_{channel}_eur"] / 1e6, label=channel, color=colour)
+    for name, colour in LOSS_COLOURS.items():
+        ax.plot(dates, shown(name), label=OUTCOMES[name].label, color=colour)
     ax.plot(
         dates,
-        m["fraud_detected_eur"] / 1e6,
-        label="detected (all channels)",
+        shown("fraud_detected_eur"),
+        label=OUTCOMES["fraud_detected_eur"].label,
         color="black",
         linestyle=":",
     )
-    ax.set_title("Fraud loss per month, by channel (EUR million)")
+    ax.set_title(per_month_title("fraud_loss_eur") + ", by channel")
     ax.legend(loc="upper left", fontsize=8)
     ax = axes[1, 0]
-    ax.plot(dates, m["mean_trust"], color="#55a868", label="mean trust in the CPF")
+    ax.plot(dates, metrics["mean_trust"], color="#55a868", label=OUTCOMES["mean_trust"].label)
     ax.set_ylim(0, 1)
-    ax.set_title("Trust in the CPF (0-1)")
+    ax.set_title(OUTCOMES["mean_trust"].label[0].upper() + OUTCOMES["mean_trust"].label[1:])
     ax2 = ax.twinx()
     ax2.plot(
         dates,
-        m["deterred_holders"] / 1000,
+        shown("deterred_holders"),
         color="#937860",
         alpha=0.7,
-        label="deterred honest holders",
+        label=OUTCOMES["deterred_holders"].label,
     )
-    ax2.set_ylabel("deterred per month (thousands)", fontsize=8)
+    ax2.set_ylabel(per_month_title("deterred_holders"), fontsize=8)
     ax.legend(loc="lower left", fontsize=8)
     ax2.legend(loc="lower right", fontsize=8)
     ax = axes[1, 1]
+    by_strategy = [f"organisations_active_{s}" for s in STRATEGIES]
     ax.stackplot(
         dates,
-        *[m[f"organisations_active_{s}"] / 1000 for s in STRATEGIES],
-        labels=list(STRATEGIES),
-        colors=["#4c72b0", "#55a868", "#dd8452", "#c44e52"],
+        *[metrics[name] for name in by_strategy],
+        labels=[OUTCOMES[name].short for name in by_strategy],
+        colors=STRATEGY_COLOURS,
     )
-    ax.set_title("Organisations listed, by strategy (thousands)")
+    ax.set_title(f"{OUTCOMES['organisations_active'].label.capitalize()}, by strategy")
     ax.legend(loc="upper left", fontsize=8)
     changes = results.summary.get("lever_changes", {})
     for i, axis in enumerate(axes.flat):
@@ -125,3 +144,18 @@ def overview_figure(results: Results) -> Figure:
     )
     fig.tight_layout()
     return fig
+
+
+def save_overview(results: Results, folder: str | Path) -> Path:
+    """Draw the overview figure of `results` into `folder`/overview.png; returns its path."""
+    path = Path(folder) / FIGURE_FILE
+    figure = overview_figure(results)
+    try:
+        atomic_write(path, partial(_save_png, figure))
+    finally:
+        plt.close(figure)
+    return path
+
+
+def _save_png(figure: Figure, path: Path) -> None:
+    figure.savefig(path, dpi=110, format="png")

@@ -1,0 +1,41 @@
+"""Test-only fault injection for sweep subprocesses; never part of the product.
+
+The sweep tests put this folder on PYTHONPATH (see `sweep_helpers.sweep_env`), so Python
+imports it at start-up in the command's process and in every worker process. It then wraps
+`sim.api.run`, the call that simulates one run:
+
+- `CPF_TEST_FAULTS`: JSON object mapping a seed to a fault for runs with that seed:
+  "raise" (RuntimeError), "kill" (the run's process sends itself SIGKILL, as the OOM killer
+  would), or "sleep:S" (sleep S seconds before running);
+- `CPF_TEST_RUN_LOG`: a file to which every run appends one line "<label> <seed> <pid>".
+"""
+
+import json
+import os
+
+_FAULTS = json.loads(os.environ.get("CPF_TEST_FAULTS") or "{}")
+_LOG = os.environ.get("CPF_TEST_RUN_LOG")
+
+if _FAULTS or _LOG:
+    import signal
+    import time
+
+    import sim.api
+
+    _original = sim.api.run
+
+    def _run(params=None, **kwargs):
+        if params is not None:
+            if _LOG:
+                with open(_LOG, "a") as log:
+                    log.write(f"{params.label} {params.seed} {os.getpid()}\n")
+            fault = _FAULTS.get(str(params.seed), "")
+            if fault == "raise":
+                raise RuntimeError(f"test failure injected for seed {params.seed}")
+            if fault == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
+            if fault.startswith("sleep:"):
+                time.sleep(float(fault.split(":", 1)[1]))
+        return _original(params, **kwargs)
+
+    sim.api.run = _run
