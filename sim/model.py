@@ -34,11 +34,15 @@ class CPFModel(World):
         rng = self.streams.get("initialise", 0, salt=1)
         shares = np.array(params.market.strategy_shares)
         for strategy in rng.choice(
-            len(LEGAL_STRATEGIES), size=params.market.organisations, p=shares
+            len(LEGAL_STRATEGIES), size=params.organisation_agents, p=shares
         ):
             open_organisation(self, int(strategy))
-        for _ in range(params.fraud.networks):
-            open_network(self)
+        # The networks at the start, in as many agents of up to `network_weight` networks each
+        # as it takes (at least one agent when there are networks at all).
+        if params.fraud.networks:
+            agents = max(1, round(params.fraud.networks / params.network_weight))
+            for _ in range(agents):
+                open_network(self).weight = params.fraud.networks / agents
 
     def step(self) -> None:
         """Advance one month (docs/ODD.md, 'Process overview').

@@ -17,7 +17,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sim.core.domain import STATUSES, STRATEGIES
+from sim.core.domain import CHANNELS, STATUSES, STRATEGIES
+from sim.outcome_labels import COUNT, PLAIN, REGISTRY, STATUS_LABELS, STATUS_SHORT, Better
 
 STATUS_SPLIT = (
     "enrolments",
@@ -25,6 +26,8 @@ STATUS_SPLIT = (
     "useful_enrolments",
     "deterred_holders",
     "no_offer_found",
+    "deterred_persons",
+    "turned_away",
 )
 
 FLOWS: tuple[str, ...] = (
@@ -71,6 +74,17 @@ FLOWS: tuple[str, ...] = (
     "escrow_refunded_eur",
     "restored_eur",
     "expired_eur",
+    "deterred_persons",
+    "turned_away",
+    "identities_obtained",
+    "used_learning",
+    "hard_selling_enrolments",
+    "pressured_network_enrolments",
+    "hard_selling_spend_eur",
+    "hard_selling_harm_eur",
+    *(f"legit_enrolments_{strategy}" for strategy in STRATEGIES),
+    *(f"fraud_attempts_{channel}" for channel in CHANNELS),
+    *(f"network_effort_{channel}" for channel in CHANNELS),
 ) + tuple(f"{name}_{status}" for name in STATUS_SPLIT for status in STATUSES)
 
 STOCKS: tuple[str, ...] = (
@@ -115,7 +129,6 @@ def run_totals(series: dict[str, NDArray[np.float64]]) -> dict[str, float]:
 # The registry
 
 Kind = Literal["flow", "stock", "ratio"]
-Better = Literal["higher", "lower", "neutral"]
 
 
 @dataclass(frozen=True)
@@ -158,174 +171,52 @@ class Outcome:
         return f"{self.label} ({self.display_unit})" if self.display_unit else self.label
 
 
-# How a unit is shown: (divisor, display unit, digits).
-_COUNT = (1e3, "k", 0)
-_EUR_M = (1e6, "EUR M", 0)
-_EUR_BN = (1e9, "EUR bn", 2)
-_PLAIN = (1.0, "", 0)
-_INDEX = (1.0, "", 2)
-_EUR = (1.0, "EUR", 0)
-
-# name: (label, short, unit, better, display)
-_REGISTRY: dict[str, tuple[str, str, str, Better, tuple[float, str, int]]] = {
-    "enrolments": ("enrolments", "entries", "enrolments", "neutral", _COUNT),
-    "legit_enrolments": ("honest enrolments", "honest", "enrolments", "higher", _COUNT),
-    "pressured_enrolments": ("pressured sign-ups", "pressured", "enrolments", "lower", _COUNT),
-    "takeover_enrolments": ("account takeovers", "takeover", "enrolments", "lower", _COUNT),
-    "ghost_enrolments": ("ghost training", "ghost", "enrolments", "lower", _COUNT),
-    "useful_enrolments": ("useful enrolments", "useful", "enrolments", "higher", _COUNT),
-    "remote_enrolments": ("fully-remote enrolments", "remote", "enrolments", "neutral", _COUNT),
-    "enrolments_below_bac": (
-        "enrolments of holders with at most CAP/BEP",
-        "below bac",
-        "enrolments",
-        "neutral",
-        _COUNT,
-    ),
-    "enrolments_driving_licence": (
-        "driving-licence enrolments",
-        "driving",
-        "enrolments",
-        "neutral",
-        _COUNT,
-    ),
-    "completions": ("courses completed", "completed", "courses", "neutral", _COUNT),
-    "abandonments": ("courses abandoned", "abandoned", "courses", "lower", _COUNT),
-    "searches": ("searches", "searches", "searches", "neutral", _COUNT),
-    "spend_eur": ("public spend", "spend", "EUR", "neutral", _EUR_BN),
-    "legit_spend_eur": (
-        "public spend on honest enrolments",
-        "honest spend",
-        "EUR",
-        "neutral",
-        _EUR_BN,
-    ),
-    "payments_eur": ("payments to organisations", "payments", "EUR", "neutral", _EUR_BN),
-    "fraud_loss_eur": ("fraud loss", "fraud loss", "EUR", "lower", _EUR_M),
-    "fraud_loss_takeover_eur": (
-        "fraud loss, account takeovers",
-        "takeover loss",
-        "EUR",
-        "lower",
-        _EUR_M,
-    ),
-    "fraud_loss_pressured_eur": (
-        "fraud loss, pressured sign-ups",
-        "pressured loss",
-        "EUR",
-        "lower",
-        _EUR_M,
-    ),
-    "fraud_loss_ghost_eur": ("fraud loss, ghost training", "ghost loss", "EUR", "lower", _EUR_M),
-    "fraud_detected_eur": ("fraud detected at delisting", "detected", "EUR", "neutral", _EUR_M),
-    "recovered_eur": ("money recovered", "recovered", "EUR", "higher", _EUR_M),
-    "copayment_eur": ("copayments paid by holders", "copayment", "EUR", "neutral", _EUR_M),
-    "out_of_pocket_eur": (
-        "paid out of pocket by holders",
-        "out of pocket",
-        "EUR",
-        "neutral",
-        _EUR_M,
-    ),
-    "overpricing_eur": ("overpricing", "overpricing", "EUR", "lower", _EUR_M),
-    "fraud_attempts": ("fraud attempts at checkout", "attempts", "dossiers", "neutral", _COUNT),
-    "fraud_blocked": ("fraud blocked at checkout", "blocked", "dossiers", "neutral", _COUNT),
-    "phishing_victims": ("phishing victims", "phished", "holders", "lower", _COUNT),
-    "reports": ("reports received", "reports", "reports", "neutral", _COUNT),
-    "deterred_holders": ("deterred honest holders", "deterred", "holders", "lower", _COUNT),
-    "deterred_friction": ("deterred by identity friction", "friction", "holders", "lower", _COUNT),
-    "deterred_copayment": (
-        "deterred by the copayment",
-        "copay deterred",
-        "holders",
-        "lower",
-        _COUNT,
-    ),
-    "no_offer_found": ("searches with no suitable offer", "no offer", "holders", "lower", _COUNT),
-    "skill_gain": ("skill gain", "skill gain", "skill units", "higher", _COUNT),
-    "audits": ("audits", "audits", "audits", "neutral", _PLAIN),
-    "audit_cost_eur": ("audit cost", "audit cost", "EUR", "neutral", _EUR_M),
-    "organisations_delisted": (
-        "organisations delisted",
-        "delisted",
-        "organisations",
-        "neutral",
-        _PLAIN,
-    ),
-    "organisations_entered": (
-        "organisations entered",
-        "entered",
-        "organisations",
-        "neutral",
-        _PLAIN,
-    ),
-    "organisations_exited": ("organisations exited", "exited", "organisations", "neutral", _PLAIN),
-    "credited_eur": ("rights credited", "credited", "EUR", "neutral", _EUR_BN),
-    "debited_eur": ("rights spent", "debited", "EUR", "neutral", _EUR_BN),
-    "escrow_refunded_eur": ("escrow refunded", "refunded", "EUR", "neutral", _EUR_M),
-    "restored_eur": ("rights restored to victims", "restored", "EUR", "neutral", _EUR_M),
-    "expired_eur": ("rights expired", "expired", "EUR", "neutral", _EUR_BN),
-    "mean_trust": ("mean trust in the CPF (0-1)", "trust", "0-1", "higher", _INDEX),
-    "mean_balance_eur": ("mean balance", "balance", "EUR", "neutral", _EUR),
-    "balances_eur": ("balances", "balances", "EUR", "neutral", _EUR_BN),
-    "escrow_eur": ("money in escrow", "escrow", "EUR", "neutral", _EUR_M),
-    "aware_share": ("share of holders aware of the CPF", "aware", "share", "neutral", _INDEX),
-    "compromised_accounts": ("compromised accounts", "compromised", "accounts", "lower", _COUNT),
-    "organisations_active": (
-        "organisations listed",
-        "organisations",
-        "organisations",
-        "neutral",
-        _PLAIN,
-    ),
-    "fraud_networks_active": ("fraud networks active", "networks", "networks", "lower", _PLAIN),
-    "mean_price_eur": ("mean course price", "price", "EUR", "neutral", _EUR),
-    "mean_network_experience": (
-        "mean fraud-network experience",
-        "experience",
-        "0-1",
-        "neutral",
-        _INDEX,
-    ),
-    "fraud_enrolments": ("fraudulent enrolments", "fraud", "enrolments", "lower", _COUNT),
-    "value_for_money": (
-        "skill gain per EUR 1,000 of public money",
-        "value for money",
-        "skill units per EUR 1,000",
-        "higher",
-        _INDEX,
-    ),
-    "mean_trust_min": ("lowest monthly trust (0-1)", "lowest trust", "0-1", "higher", _INDEX),
-}
-STATUS_LABELS = {
-    "employee": "employees",
-    "job_seeker": "job seekers",
-    "self_employed": "self-employed",
-}
-_STATUS_SHORT = {"employee": "empl.", "job_seeker": "j.s.", "self_employed": "self-emp."}
 # value_for_money = skill_gain / spend_eur x 1000, over any period.
 RATIOS: dict[str, tuple[str, str, float]] = {"value_for_money": ("skill_gain", "spend_eur", 1000.0)}
 
 
 def _build() -> dict[str, Outcome]:
-    entries = dict(_REGISTRY)
+    entries = dict(REGISTRY)
     for name in STATUS_SPLIT:
-        label, short, unit, better, _ = _REGISTRY[name]
+        label, short, unit, better, _ = REGISTRY[name]
         for status in STATUSES:
             entries[f"{name}_{status}"] = (
                 f"{label}, {STATUS_LABELS[status]}",
-                f"{_STATUS_SHORT[status]} {short}",
+                f"{STATUS_SHORT[status]} {short}",
                 unit,
                 better,
                 (1e3, "k", 1),
             )
+    for strategy in STRATEGIES:
+        entries[f"legit_enrolments_{strategy}"] = (
+            f"honest enrolments sold by {strategy} organisations",
+            f"honest {strategy}",
+            "enrolments",
+            "lower" if strategy == "shell" else "neutral",
+            COUNT,
+        )
+    for channel in CHANNELS:
+        entries[f"fraud_attempts_{channel}"] = (
+            f"fraud attempts at checkout, {channel}",
+            f"{channel} attempts",
+            "dossiers",
+            "neutral",
+            COUNT,
+        )
+        entries[f"network_effort_{channel}"] = (
+            f"fraud networks' contacts, {channel}",
+            f"{channel} effort",
+            "contacts",
+            "neutral",
+            COUNT,
+        )
     for strategy in STRATEGIES:
         entries[f"organisations_active_{strategy}"] = (
             f"organisations listed, {strategy}",
             strategy,
             "organisations",
             "lower" if strategy == "shell" else "neutral",
-            _PLAIN,
+            PLAIN,
         )
     registry = {}
     for name, (label, short, unit, better, (divisor, display_unit, digits)) in entries.items():

@@ -58,6 +58,7 @@ def _check_shares(name: str, shares: list[float], size: int) -> None:
         raise ConfigError(name, list(shares), f"{size} non-negative shares summing to 1")
 
 
+REFERENCE_HOLDERS = 100_000  # simulated holders at which agent counts are stated
 PROBABILITY = (0.0, 1.0)
 NON_NEGATIVE = (0.0, None)
 
@@ -184,9 +185,19 @@ class BehaviourParams:
     """Monthly probability an aware holder with a need searches the platform. assumption."""
     pre_app_access: float = ranged(0.25, PROBABILITY)
     """Search ease before the direct-purchase app (Nov 2019), relative to after. fitted."""
-    app_adoption_months: float = ranged(12.0, (1.0, 120.0))
-    """Months after the app's launch until search ease reaches its full level (holders learn
-    the new app; linear ramp). fitted (the doubling of entries 2019->2020->2021)."""
+    app_innovation: float = ranged(0.03, (0.0001, 1.0))
+    """Bass diffusion of the app among holders: monthly adoption from outside influence (media,
+    the platform's campaigns). Search ease rises from `pre_app_access` to 1 as the adopted
+    share F(t) rises to its ceiling of 1. fitted (the doubling of entries 2019->2020->2021)."""
+    app_imitation: float = ranged(0.15, (0.0, 2.0))
+    """Bass diffusion of the app: monthly adoption from holders who already use it. fitted."""
+    repeat_need_factor: float = ranged(0.5, PROBABILITY)
+    """Need rate of a holder after each course taken, relative to before (a need met by a
+    certification does not come back soon). assumption: no published repeat-use rate up to
+    2022; most users used their CPF once."""
+    awareness_fade: float = ranged(0.02, PROBABILITY)
+    """Monthly probability that an aware holder who has never used the CPF stops thinking of
+    it (news moves on). assumption: ~4 years."""
     awareness_rate: float = ranged(0.01, PROBABILITY)
     """Monthly probability an unaware holder learns of the CPF from the media. fitted."""
     word_of_mouth: float = ranged(2.0, NON_NEGATIVE)
@@ -223,12 +234,18 @@ class BehaviourParams:
     """Abandonment of in-person courses. source: DARES, 2021 cohort (2%)."""
     abandon_pressured_extra: float = ranged(0.3, PROBABILITY)
     """Extra abandonment of a course a holder was pressured into. assumption."""
-    useful_quality: float = ranged(0.5, PROBABILITY)
-    """Minimum course quality for a completed course to count as useful. fitted (64% of the
-    2021 cohort used what they learned, DARES survey)."""
-    useful_relevance: float = ranged(0.6, PROBABILITY)
-    """Minimum relevance to the need for a completed course to count as useful. fitted (with
-    useful_quality)."""
+    use_base: float = ranged(0.5, (-10.0, 10.0))
+    """Log-odds that a trainee who completed a course of average quality (0.5) and fit (0.5),
+    in person, uses what they learned. fitted (64% of the 2021 cohort used what they learned,
+    DARES survey)."""
+    use_quality: float = ranged(3.0, NON_NEGATIVE)
+    """Log-odds of use per unit of course quality (0-1). assumption: a good course teaches
+    something usable."""
+    use_fit: float = ranged(3.0, NON_NEGATIVE)
+    """Log-odds of use per unit of the course's fit to the trainee's need (0-1). assumption."""
+    use_remote: float = ranged(0.3, NON_NEGATIVE)
+    """Log-odds of use lost when the course was fully remote. assumption (remote trainees are
+    less satisfied in the DARES survey; no pre-2022 figure on use by delivery)."""
     trust_gain_useful: float = ranged(0.08, PROBABILITY)
     """Trust gained after a useful course. assumption."""
     trust_loss_bad_course: float = ranged(0.05, PROBABILITY)
@@ -249,6 +266,16 @@ class BehaviourParams:
     report_pressured: float = ranged(0.15, PROBABILITY)
     """Probability a pressured holder reports the organisation when the course ends.
     fitted (32,400 reports to CDC in H1 2022, with the canvassing share of trainings)."""
+    licence_all_categories_boost: float = ranged(0.3, NON_NEGATIVE)
+    """Relative rise in the weight of driving-licence needs when every licence category is
+    funded (motorbike, heavy vehicles join the car licence). assumption: no pre-reform figure
+    can set it."""
+    licence_already_held_share: float = ranged(0.35, PROBABILITY)
+    """Share of licence needs (all categories) from holders who already hold a car or
+    motorbike licence, which the May 2024 rule stops funding. assumption."""
+    licence_cofinanced_share: float = ranged(0.2, PROBABILITY)
+    """Share of employees' and the self-employed's car-licence needs with a third-party
+    co-financing of at least 100 EUR (still funded after Feb 2026). assumption."""
     income_factor_below_bac: float = ranged(0.7, NON_NEGATIVE)
     """Willingness to pay of holders below the bac relative to others. assumption."""
     income_factor_job_seeker: float = ranged(0.6, NON_NEGATIVE)
@@ -265,8 +292,10 @@ class MarketParams:
     """Training organisations and their offers (DOMAIN.md §2)."""
 
     organisations: int = ranged(120, (4, 100_000))
-    """Organisation agents at the start; each stands for a cohort of similar organisations.
-    assumption: a run setting (resolution of the market ecology), not a fact about France."""
+    """Organisation agents at the start for 100,000 simulated holders; the count scales with the
+    simulated population (between 24 and 2,000 agents) so that each agent sees the same number
+    of simulated buyers at every size. assumption: a run setting (resolution of the market
+    ecology), not a fact about France."""
     national_organisations: int = ranged(12_000, (1, None))
     """Organisations selling through the CPF in January 2019. assumption, below the 25,000
     listed at end 2021 (centre-inffo)."""
@@ -326,6 +355,10 @@ class MarketParams:
     """Cost of one canvassing call. assumption."""
     law_abiding_share: float = ranged(0.3, PROBABILITY)
     """Share of canvassing opportunists who stop as soon as canvassing is banned. assumption."""
+    canvassing_risk_spread: float = ranged(1.0, (0.05, 10.0))
+    """Log-normal spread (sigma) among an opportunist cohort's members of the value they put on
+    canvassing against the expected fine under a ban: a member goes on if its valuation exceeds
+    the expected fine. assumption (members differ by a factor of ~2.7 either way)."""
     fixed_cost_eur: float = ranged(300.0, NON_NEGATIVE)
     """Monthly fixed cost of one organisation's CPF activity (national euros). assumption:
     most organisations also sell outside the CPF."""
@@ -334,7 +367,8 @@ class MarketParams:
     entry_rate: float = ranged(0.15, NON_NEGATIVE)
     """Monthly entrants per active organisation agent per unit of mean profit margin. fitted."""
     max_entrants_per_month: int = ranged(8, (0, 10_000))
-    """Cap on new organisation agents per month. assumption (keeps the agent count bounded)."""
+    """Cap on new organisation agents per month at 100,000 simulated holders (scaled like the
+    agent count). assumption (keeps the agent count bounded)."""
     exit_after_loss_months: int = ranged(12, (1, 1000))
     """Months of losses after which an organisation exits. assumption."""
     imitation_rate: float = ranged(0.03, PROBABILITY)
@@ -343,6 +377,19 @@ class MarketParams:
     """Another strategy must be this many times more profitable to be copied. assumption."""
     qualiopi_pass: list[float] = field(default_factory=lambda: [0.97, 0.9, 0.65, 0.5])
     """Probability an organisation obtains Qualiopi when required, per strategy. assumption."""
+    capacity_per_org: list[float] = field(default_factory=lambda: [12.0, 40.0, 80.0, 300.0])
+    """Most trainees one real organisation can take on per month, per strategy (quality,
+    generalist, opportunist, shell). assumption: about 2 M entries a year over ~20,000 active
+    organisations is ~8 per organisation a month on average; small in-person specialists are
+    below the mean, scalable e-learning sellers far above it; a shell delivers nothing, so its
+    limit is the paperwork of its network."""
+    remote_reversion: float = ranged(0.04, PROBABILITY)
+    """Monthly probability that a course moved online in a lockdown goes back to in-person
+    delivery once lockdowns are over. assumption: half back within ~1.5 years."""
+    registration_pass: list[float] = field(default_factory=lambda: [0.98, 0.95, 0.6, 0.3])
+    """Probability an organisation passes the registration check (from Oct 2022), per
+    strategy. assumption: the checks (legal existence, declared activity, Qualiopi, ownership)
+    stop most fronts and many thin opportunists, few real trainers."""
     visibility_decay: float = ranged(0.8, PROBABILITY)
     """Monthly retention of the marketing stock behind visibility. assumption."""
 
@@ -357,6 +404,10 @@ class MarketParams:
             values = getattr(self, name)
             if len(values) != N_TOPICS or any(v <= 0 for v in values):
                 raise ConfigError(name, list(values), f"{N_TOPICS} positive numbers, one per topic")
+        if len(self.capacity_per_org) != len(STRATEGIES) or any(
+            c <= 0 for c in self.capacity_per_org
+        ):
+            raise ConfigError("capacity_per_org", list(self.capacity_per_org), "4 positive numbers")
         for name in (
             "markup",
             "quality",
@@ -366,6 +417,7 @@ class MarketParams:
             "marketing_share",
             "rating_gaming",
             "qualiopi_pass",
+            "registration_pass",
             "delivery_cost_share",
         ):
             values = getattr(self, name)
@@ -375,11 +427,6 @@ class MarketParams:
             ):
                 bound = "non-negative" if high is None else "in [0, 1]"
                 raise ConfigError(name, list(values), f"4 numbers {bound}, one per strategy")
-
-    @property
-    def organisations_per_agent(self) -> float:
-        """Real organisations each agent stands for."""
-        return self.national_organisations / self.organisations
 
 
 @dataclass(frozen=True)
@@ -422,8 +469,12 @@ class FraudParams:
     circumvention_max: float = ranged(0.5, PROBABILITY)
     """Share of the remaining control a fully experienced network defeats (SIM swaps, forged
     identities, fake attendance). assumption: 'professionalising in abuse' (seed article)."""
-    learning_rate: float = ranged(0.03, PROBABILITY)
-    """Experience gained per month of activity (toward 1). assumption."""
+    learning_rate: float = ranged(0.06, PROBABILITY)
+    """Experience gained in a channel in a month of full practice there (toward 1).
+    assumption: a few years of steady practice to defeat most controls."""
+    learning_half_successes: float = ranged(20.0, (0.01, None))
+    """Successful dossiers in a channel in a month (national) at which a network learns at half
+    its full rate. assumption."""
     sanction_exit: float = ranged(0.5, PROBABILITY)
     """Probability a network exits after one of its organisations is sanctioned. assumption."""
     loss_exit_months: int = ranged(6, (1, 1000))
@@ -460,8 +511,18 @@ class PlatformParams:
     """The platform's checkout and the regulator's means (DOMAIN.md §2)."""
 
     id_give_up_missing: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.5, 0.45])
-    """Probability a holder lacking the required login gives up rather than obtaining it, per
-    identity level (none, password, FranceConnect, FranceConnect+). assumption."""
+    """Probability a holder lacking the required login gives up for now rather than set out to
+    obtain it, per identity level (none, password, FranceConnect, FranceConnect+), in the month
+    the level is first required (it then halves every `id_give_up_half_life_months`).
+    assumption."""
+    id_give_up_half_life_months: float = ranged(18.0, (1.0, 600.0))
+    """Months for the chance of giving up at a newly required identity level to halve, as the
+    ways to obtain a verified identity (La Poste's digital identity, counters) become known and
+    holders meet them elsewhere. assumption."""
+    france_identite_relief: float = ranged(0.4, PROBABILITY)
+    """Share of the remaining give-ups at FranceConnect+ removed once France Identité is
+    accepted (from `context.france_identite`): a free app most holders with a recent identity
+    card can use. assumption."""
     id_give_up_missing_below_bac: float = ranged(1.4, NON_NEGATIVE)
     """Multiplier of that probability for holders below the bac (digital literacy). assumption."""
     id_friction: list[float] = field(default_factory=lambda: [0.0, 0.01, 0.02, 0.04])
@@ -491,7 +552,8 @@ class PlatformParams:
     anticipation_months: int = ranged(3, (0, 24))
     """Months before an announced copayment rise during which holders hurry. assumption."""
     anticipation_boost: float = ranged(0.5, NON_NEGATIVE)
-    """Relative rise in search during that window. assumption."""
+    """Relative rise in search during that window, per 100 EUR of announced rise (a 2.23 EUR
+    indexation moves it by 2.2% of that). assumption."""
     attendance_paid_if_abandoned: float = ranged(0.25, PROBABILITY)
     """Share of the price paid for an abandoned course under payment on attendance. assumption."""
 
@@ -507,7 +569,8 @@ class PlatformParams:
 class ContextParams:
     """Dated events outside regulation.
 
-    The app launch, the 2020-21 lockdowns, the 2024 widening of driving-licence eligibility.
+    The app launch, the 2020-21 lockdowns, France Identité. (Rules such as which driving
+    licences are funded are regulation levers.)
     """
 
     app_launch: str = "2019-11"
@@ -516,19 +579,16 @@ class ContextParams:
         default_factory=lambda: ["2020-03", "2020-04", "2020-05", "2020-11", "2020-12", "2021-04"]
     )
     """Months when in-person courses were mostly closed. source: French lockdowns."""
-    driving_licence_all: str = "2024-01"
-    """Month from which every driving-licence category is eligible, not only the car licence.
-    source: loi 2023-479, in force 12 Jan 2024 (calibration table)."""
-    driving_licence_all_boost: float = ranged(0.3, NON_NEGATIVE)
-    """Relative rise in the driving-licence share of new needs from that month (motorbike, heavy
-    vehicle licences join the car licence). assumption: no pre-reform figure can set it."""
+    france_identite: str = "2024-07"
+    """Month from which France Identité is accepted as a FranceConnect+ identity. source:
+    DOMAIN.md §3 (policy input)."""
 
     def __post_init__(self) -> None:
         check_fields(self)
         dated = (
             ("app_launch", [self.app_launch]),
             ("lockdown_months", self.lockdown_months),
-            ("driving_licence_all", [self.driving_licence_all]),
+            ("france_identite", [self.france_identite]),
         )
         for name, dates in dated:
             for date in dates:
@@ -585,6 +645,14 @@ class RegulationParams:
     """Caps per topic, a list in the order of sim.core.domain.TOPICS (euros; 0: no cap for that
     topic; null: no per-topic caps).
     assumption: default off (the `none` scenario); see configs/scenario/."""
+    registration_checks: Any = "none"
+    """'none' | 'entrants' (organisations entering the platform are checked before listing) |
+    'all' (every listed organisation is re-checked once, then entrants as before).
+    assumption: default off (the `none` scenario); see configs/scenario/."""
+    driving_licence_rule: Any = "car"
+    """'car' | 'all_categories' | 'first_licence' | 'job_seekers_or_cofinanced': which driving
+    licences the CPF funds. assumption: default 'car' (the rule before 2024, the `none`
+    scenario); see configs/scenario/."""
     business_creation_restricted: Any = False
     """Business-creation courses limited to certified programmes (bool); the April 2022 decree.
     assumption: default off (the `none` scenario); see configs/scenario/."""
@@ -622,6 +690,30 @@ class SimParams:
                 resolve(item.name, getattr(self.regulation, item.name), self.n_months, off, check)
         except ConfigError as error:
             raise error.under("regulation") from None
+
+    @property
+    def agents_per_reference(self) -> float:
+        """Simulated holders relative to the 100,000 at which agent counts are stated."""
+        return self.population.holders / REFERENCE_HOLDERS
+
+    @property
+    def organisation_agents(self) -> int:
+        """Organisation agents at the start: scaled with the simulated population."""
+        return int(min(2000, max(24, round(self.market.organisations * self.agents_per_reference))))
+
+    @property
+    def network_weight(self) -> float:
+        """Real fraud networks each network agent entering stands for.
+
+        One from 100,000 simulated holders up; below, several, so that an agent meets as many
+        simulated victims a month (and decides on as lumpy an income) at every size.
+        """
+        return max(1.0, REFERENCE_HOLDERS / self.population.holders)
+
+    @property
+    def organisations_per_agent(self) -> float:
+        """Real organisations each (non-shell) organisation agent stands for."""
+        return self.market.national_organisations / self.organisation_agents
 
     @property
     def n_months(self) -> int:

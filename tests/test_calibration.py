@@ -121,22 +121,26 @@ def test_per_topic_price_caps():
         load_params(["regulation.price_cap_by_topic_eur=[1, 2]"])
 
 
-def test_all_licences_raise_the_driving_licence_share_of_needs():
-    def licence_needs(boost: float) -> int:
+def test_licence_rules_move_the_driving_licence_share_of_needs():
+    def licence_needs(rule: str) -> int:
         params = load_params(
             [
                 "end=2019-06",
                 "population.holders=5000",
                 "market.organisations=20",
-                "context.driving_licence_all=2019-01",
-                f"context.driving_licence_all_boost={boost}",
+                f"regulation.driving_licence_rule={rule}",
+                "behaviour.licence_all_categories_boost=1.0",
             ]
         )
         model = CPFModel(params)
         model.step()
         return int((model.population.need_topic == 0).sum())
 
-    assert licence_needs(1.0) > licence_needs(0.0)
+    car, every, cofinanced = (
+        licence_needs(r) for r in ("car", "all_categories", "job_seekers_or_cofinanced")
+    )
+    assert every > 1.3 * car  # twice the weight of licence needs: clearly more of them
+    assert cofinanced < car  # most employees' car licences are no longer funded
 
 
 def _fitted_tags() -> set[str]:

@@ -18,7 +18,7 @@ HEAVY_FRAUD = ("fraud.networks=8", "fraud.contacts=600000")  # exercise escrow, 
 CASES = {
     "none": ("scenario=none",),
     "none_attendance": ("scenario=none", "regulation.payment_on_attendance=true", *HEAVY_FRAUD),
-    "historical": (),
+    "historical": HEAVY_FRAUD,
     "historical_attendance": ("regulation.payment_on_attendance=true", *HEAVY_FRAUD),
 }
 

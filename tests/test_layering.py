@@ -19,7 +19,7 @@ LONG_ALLOWED = {"sim.params"}  # one field per parameter, each with its document
 
 LAYERS: list[tuple[str, ...]] = [
     ("sim.core",),
-    ("sim.params", "sim.outcomes"),
+    ("sim.params", "sim.outcomes", "sim.outcome_labels"),
     ("sim.state",),
     ("sim.platform",),
     ("sim.agents",),

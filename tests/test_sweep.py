@@ -135,7 +135,7 @@ def test_jobs_expand_like_hydra() -> None:
     ("preset", "jobs"),
     [
         ("smoke", 4),
-        ("lever_comparison", 13 * 20),
+        ("lever_comparison", 14 * 20),
         ("copayment_dose_response", 7 * 20),
         ("identity_x_enforcement", 4 * 5 * 10),
     ],

@@ -38,6 +38,7 @@ def _offers(world: World, n: int, *, price: float = 500.0) -> np.ndarray:
     k = np.arange(n)
     return world.offers.add(
         0,
+        QUALITY,
         np.full(n, TOPIC, dtype=np.int8),
         np.full(n, 30.0, dtype=np.float32),
         np.full(n, price),
@@ -53,8 +54,11 @@ def _pages(world: World, ids: np.ndarray, visibility: np.ndarray, ranking: str):
     # One organisation per offer so visibility can differ between offers.
     world.offers.organisation[ids] = np.arange(ids.size)
     rating = np.full(ids.size, 0.5, dtype=np.float32)
+    copies = np.ones(ids.size, dtype=np.float32)
     noise = np.zeros((1, ids.size))
-    return result_pages(world.offers, ids, visibility, rating, TOPIC, False, ranking, 3, noise)
+    return result_pages(
+        world.offers, ids, visibility, rating, copies, TOPIC, False, ranking, 3, 1.0, noise
+    )
 
 
 def test_visibility_ranking_shows_the_most_visible_and_relevance_ranking_the_most_relevant():

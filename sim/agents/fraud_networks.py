@@ -33,7 +33,7 @@ from sim.core.domain import (
     TAKEOVER_CHANNEL,
 )
 from sim.platform.checkout import Dossiers, checkout
-from sim.state.world import World
+from sim.state.world import World, networks_active
 
 DRAIN_SHARE = 0.95  # assumption: a takeover empties the account but for small change
 GHOST_MIN_BALANCE_EUR = 500.0  # assumption: straw holders worth recruiting
@@ -46,12 +46,16 @@ class FraudNetwork(mesa.Agent):
 
     def __init__(self, model: World) -> None:
         super().__init__(model)
-        self.experience = 0.0
+        self.experience = np.zeros(len(CHANNELS))
+        self.successes = np.zeros(len(CHANNELS))
+        self.practice = np.zeros(len(CHANNELS))
         self.shares = np.full(len(CHANNELS), 1.0 / len(CHANNELS))
         self.returns = np.ones(len(CHANNELS))
         self.revenue = np.zeros(len(CHANNELS))
         self.costs = 0.0
         self.profit = 0.0
+        self.weight = model.params.network_weight
+        """Real networks this agent stands for (several below 100,000 simulated holders)."""
         self.months_loss = 0
         self.sanctioned = False
         self.shell: Organisation | None = None
@@ -64,11 +68,16 @@ class FraudNetwork(mesa.Agent):
             self.shell.remove()
             self.shell = None
         shell = Organisation(self.model, SHELL, network=self.unique_id)
-        if self.model.policy.qualiopi_required and not regulator.certify(self.model, shell):
-            shell.delist()
+        shell.weight = self.weight  # one shell per real network the agent stands for
+        regulator.admit(self.model, shell)
+        if not shell.listed:
             shell.remove()
             self.shell = None
             return
+        month = self.model.month
+        shell.open_capacity(
+            self.model.streams.get("capacity", month, salt=shell.unique_id).random()
+        )
         self.shell = shell
 
     def allocate(self) -> None:
@@ -84,8 +93,12 @@ class FraudNetwork(mesa.Agent):
             return
         f, model = self.model.params.fraud, self.model
         stream = lambda process: model.streams.get(process, model.month, salt=self.unique_id)  # noqa: E731
-        contacts = f.contacts * self.shares
-        self.costs += f.contacts * f.contact_cost_eur
+        contacts = f.contacts * self.weight * self.shares
+        self.costs += f.contacts * self.weight * f.contact_cost_eur
+        for channel, name in enumerate(CHANNELS):
+            model.recorder.add(
+                f"network_effort_{name}", model.month, contacts[channel] / model.scale
+            )
         self.shell.canvassing = float(self.shares[PRESSURED_CHANNEL])
         self._take_over(contacts[TAKEOVER_CHANNEL], pool, stream("takeover"))
         canvass(
@@ -96,7 +109,7 @@ class FraudNetwork(mesa.Agent):
             self,
             stream("canvassing"),
         )
-        recruits = f.ghost_recruits * self.shares[GHOST_CHANNEL] * len(CHANNELS)
+        recruits = f.ghost_recruits * self.weight * self.shares[GHOST_CHANNEL] * len(CHANNELS)
         self._ghost_train(recruits, stream("ghost"))
 
     def _take_over(self, contacts: float, pool: np.ndarray, rng: np.random.Generator) -> None:
@@ -110,7 +123,8 @@ class FraudNetwork(mesa.Agent):
         pop.compromised[hooked] = True
         model.recorder.add("phishing_victims", model.month, hooked.size)
         reused = pool[
-            rng.random(pool.size) < f.reuse_compromised / max(1, len(model.network_by_id))
+            rng.random(pool.size)
+            < f.reuse_compromised * self.weight / max(1.0, networks_active(model))
         ]
         holders = np.union1d(hooked[pop.balance[hooked] >= MIN_TARGET_BALANCE_EUR], reused)
         self._buy_at_shell(holders, TAKEOVER, rng)
@@ -141,6 +155,10 @@ class FraudNetwork(mesa.Agent):
         if channel == GHOST_CHANNEL:
             self.costs += self.model.params.fraud.kickback_share * amount
 
+    def record_success(self, channel: int, national: float) -> None:
+        """Dossiers that went through the checkout in one channel (national count)."""
+        self.successes[channel] += national
+
     def pay_fine(self, amount: float) -> None:
         """A fine on the network's shell is the network's loss."""
         self.costs += amount
@@ -152,7 +170,7 @@ class FraudNetwork(mesa.Agent):
     def settle(self) -> None:
         """Close the month: profit, returns per channel, experience."""
         f = self.model.params.fraud
-        effort = np.maximum(self.shares * f.contacts, 1.0)
+        effort = np.maximum(self.shares * f.contacts * self.weight, 1.0)
         self.returns = 0.7 * self.returns + 0.3 * self.revenue / effort
         month_profit = float(self.revenue.sum()) - self.costs
         self.profit = 0.7 * self.profit + 0.3 * month_profit
@@ -160,8 +178,12 @@ class FraudNetwork(mesa.Agent):
         # network's monthly catch is a handful of holders, and a run of empty months must not
         # read as a failing business.
         self.months_loss = self.months_loss + 1 if self.profit <= 0 else 0
-        if self.shell is not None:
-            self.experience += f.learning_rate * (1 - self.experience)
+        # Learning by doing: experience in a channel grows with recent successful dossiers there
+        # (smoothed; at half speed for `learning_half_successes` a month), not with the calendar.
+        self.practice = 0.7 * self.practice + 0.3 * self.successes
+        speed = self.practice / (self.practice + f.learning_half_successes)
+        self.experience += f.learning_rate * speed * (1 - self.experience)
+        self.successes[:] = 0.0
         self.revenue[:] = 0.0
         self.costs = 0.0
 

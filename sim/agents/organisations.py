@@ -7,6 +7,8 @@ in national euros for the whole cohort; decisions compare amounts per real organ
 
 from __future__ import annotations
 
+import math
+
 import mesa
 import numpy as np
 from numpy.typing import NDArray
@@ -38,12 +40,13 @@ class Organisation(mesa.Agent):
         rng = model.streams.get("organisations", model.month, salt=self.unique_id)
         self.strategy = strategy
         self.network = network
-        # A network's shell is one real organisation; other agents stand for a cohort.
-        self.weight = 1.0 if network is not None else market.organisations_per_agent
+        # An agent stands for a cohort of real organisations; a shell's weight is set by its
+        # network (one shell per real network the network agent stands for).
+        self.weight = 1.0 if network is not None else model.params.organisations_per_agent
         self.listed = True
         self.removed = False
+        self.capacity_left = 0
         self.qualiopi = False
-        self.law_abiding = bool(rng.random() < market.law_abiding_share)
         self.price_factor = market.markup[strategy]
         self.marketing_stock = BASE_MARKETING_EUR / (1 - market.visibility_decay)
         self.canvassing = 1.0 if strategy == OPPORTUNIST else 0.0
@@ -87,11 +90,10 @@ class Organisation(mesa.Agent):
         hours = np.array(market.topic_hours)[topics] * rng.lognormal(0.0, 0.3, topics.size)
         fair_price = hours * np.array(market.fair_hourly_eur)[topics]
         clip01 = lambda mean: np.clip(rng.normal(mean, 0.1, topics.size), 0.0, 1.0)  # noqa: E731
-        # After the lockdowns, new catalogues follow the market's remote share if it is higher.
-        remote_share = max(market.remote_share[s], self.model.signals.remote_listed_share)
-        remote = rng.random(topics.size) < remote_share
+        remote = rng.random(topics.size) < market.remote_share[s]
         self.offers = self.model.offers.add(
             self.unique_id,
+            s,
             topics.astype(np.int8),
             hours.astype(np.float32),
             fair_price,
@@ -104,11 +106,26 @@ class Organisation(mesa.Agent):
         self.set_prices()
 
     def go_remote(self, rng: np.random.Generator) -> None:
-        """In a lockdown month some in-person courses move online, for good."""
+        """In a lockdown month some in-person courses move online."""
         offers = self.model.offers
         in_person = self.offers[~offers.remote[self.offers]]
         moving = in_person[rng.random(in_person.size) < self.model.params.market.remote_conversion]
         offers.remote[moving] = True
+        offers.converted[moving] = True
+
+    def return_in_person(self, rng: np.random.Generator) -> None:
+        """Once lockdowns are over, courses moved online drift back to in-person delivery."""
+        offers = self.model.offers
+        converted = self.offers[offers.converted[self.offers]]
+        back = converted[rng.random(converted.size) < self.model.params.market.remote_reversion]
+        offers.remote[back] = False
+        offers.converted[back] = False
+
+    def open_capacity(self, u: float) -> None:
+        """Open the month's places (simulated trainees); the fraction is kept if `u` is below it."""
+        places = self.weight * self.model.params.market.capacity_per_org[self.strategy]
+        places /= self.model.scale
+        self.capacity_left = int(places) + int(u < places - int(places))
 
     def set_prices(self) -> None:
         """Price the catalogue: cost-plus, demand-led, or anchored on holders' balances."""
@@ -124,23 +141,33 @@ class Organisation(mesa.Agent):
         offers.price[ids] = model.policy.cap(price, offers.topic[ids])
 
     def decide_canvassing(self) -> None:
-        """Opportunists canvass unless banned and either law-abiding or deterred by the fines."""
+        """The share of an opportunist cohort's members who canvass this month.
+
+        All of them while it is legal. Under a ban the law-abiding stop; each of the others
+        weighs the expected fine against what canvassing brings them, and members differ in that
+        valuation (risk attitude, other lines of business, belief about detection) by a
+        log-normal spread: the share who go on falls smoothly as enforcement rises.
+        """
         if self.strategy != OPPORTUNIST or not self.listed:
             self.canvassing = 0.0
             return
-        policy = self.model.policy
+        policy, market = self.model.policy, self.model.params.market
         if not policy.canvassing_ban:
             self.canvassing = 1.0
             return
-        if self.law_abiding:
-            self.canvassing = 0.0
-            return
-        # The others go on as before the ban unless the expected fine outweighs what
-        # canvassing brings (a loss-making canvasser stops at any fine above zero).
         expected_fine = (
             policy.canvassing_enforcement * self.model.params.platform.canvassing_fine_eur
         )
-        self.canvassing = 0.0 if expected_fine > max(self.pressured_value, 0.0) else 1.0
+        willing = 1.0 - market.law_abiding_share
+        if expected_fine <= 0:
+            self.canvassing = willing
+            return
+        if self.pressured_value <= 0:
+            self.canvassing = 0.0
+            return
+        spread = market.canvassing_risk_spread
+        z = (math.log(expected_fine) - math.log(self.pressured_value)) / spread
+        self.canvassing = willing * 0.5 * math.erfc(z / math.sqrt(2.0))
 
     def receive(self, amount: float, delivery_cost: float, channel: int | None) -> None:
         """Book a payment (national euros) and its delivery cost."""
@@ -174,10 +201,10 @@ class Organisation(mesa.Agent):
         )
         if self.satisfaction_n:
             self.rating = 0.8 * self.rating + 0.2 * self.satisfaction / self.satisfaction_n
-        self.pressured_value = 0.7 * self.pressured_value + 0.3 * (
-            self.pressured_revenue / self.weight
-            - self.calls / self.weight * market.canvassing_cost_eur
-        )
+        canvassers = self.weight * self.canvassing
+        if canvassers > 0:  # what canvassing brought each member who did it
+            net = self.pressured_revenue - self.calls * market.canvassing_cost_eur
+            self.pressured_value = 0.7 * self.pressured_value + 0.3 * net / canvassers
         sales = self.revenue
         self.sales_trend = sales - self.previous_sales
         self.previous_sales = 0.5 * self.previous_sales + 0.5 * sales

@@ -72,7 +72,10 @@ def canvass(
     network: NetworkLike | None,
     rng: np.random.Generator,
 ) -> None:
-    """Phone canvassing: some vulnerable holders are pressured into the caller's course."""
+    """Phone canvassing: some vulnerable holders are pressured into the caller's course.
+
+    A caller signs no more holders than its courses have places left this month.
+    """
     targets = sample_contacts(world, calls_national, rng)
     org.calls += calls_national
     if targets.size == 0:
@@ -83,7 +86,7 @@ def canvass(
     pressured = reachable(world, targets, MIN_TARGET_BALANCE_EUR) & (
         u[1] < success * world.platform_ease * pop.vulnerability[targets]
     )
-    holders = targets[pressured]
+    holders = targets[pressured][: max(0, org.capacity_left)]
     offers = pick_offers(world, org, holders.size, rng)
     if offers is None or holders.size == 0:
         return
@@ -93,4 +96,5 @@ def canvass(
     )
     prices = np.minimum(prices, pop.balance[holders])
     relevance = need_relevance(world, holders, offers)
-    checkout(world, Dossiers(holders, offers, prices, PRESSURED, relevance, network), rng)
+    dossiers = Dossiers(holders, offers, prices, PRESSURED, relevance, network)
+    org.capacity_left -= len(checkout(world, dossiers, rng))

@@ -15,14 +15,9 @@ from sim.state.world import World
 
 
 def open_organisation(world: World, strategy: int) -> Organisation:
-    """A new cohort; under Qualiopi only its certified members enter."""
+    """A new cohort; under Qualiopi and registration checks only its members who pass enter."""
     org = Organisation(world, strategy)
-    if world.policy.qualiopi_required:
-        passed = regulator.certify(world, org)
-        if passed:
-            org.weight = float(passed)
-        else:
-            org.delist()
+    regulator.admit(world, org)
     return org
 
 

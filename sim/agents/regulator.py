@@ -31,6 +31,38 @@ def certify(world: World, org: OrganisationLike) -> int:
     return passed
 
 
+def admit(world: World, org: OrganisationLike) -> None:
+    """Qualiopi and the registration check, where in force, for a new organisation.
+
+    Members who fail never enter (the cohort shrinks); a cohort none of whose members pass is
+    delisted before it sells anything.
+    """
+    members = max(1, round(org.weight))
+    passed = members
+    if world.policy.qualiopi_required:
+        passed = certify(world, org)
+    if passed and world.policy.registration_checks != "none":
+        passed = check_registration(world, org, passed)
+    if passed == 0:
+        org.delist()
+    elif passed < members:
+        org.weight = float(passed)
+
+
+def check_registration(world: World, org: OrganisationLike, members: int) -> int:
+    """Registration check of `members` organisations of a cohort; returns how many passed."""
+    rng = world.streams.get("registration", world.month, salt=org.unique_id)
+    return int(rng.binomial(members, world.params.market.registration_pass[org.strategy]))
+
+
+def recheck_registrations(world: World, month: int) -> None:
+    """Every listed organisation is checked once; members who fail are delisted."""
+    for org in world.listed_organisations():
+        members = max(1, round(org.weight))
+        failed = members - check_registration(world, org, members)
+        remove_members(world, org, failed, recover=False)
+
+
 def require_qualiopi(world: World, month: int) -> None:
     """Qualiopi becomes compulsory: uncertified organisations certify or are delisted."""
     for org in world.listed_organisations():
@@ -93,7 +125,8 @@ def enforce_canvassing_ban(world: World, enforcement: float, month: int) -> None
     for org in world.listed_organisations():
         if org.canvassing <= 0:
             continue
-        caught = int(rng.binomial(max(1, round(org.weight)), enforcement))
+        canvassers = max(1, round(org.weight * org.canvassing))
+        caught = int(rng.binomial(canvassers, enforcement))
         if not caught:
             continue
         if org.network is not None:

@@ -11,7 +11,15 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sim.core.domain import IDENTITY_LEVELS, N_TOPICS, RANKINGS, STATUSES, TOPICS
+from sim.core.domain import (
+    IDENTITY_LEVELS,
+    LICENCE_RULES,
+    N_TOPICS,
+    RANKINGS,
+    REGISTRATION_CHECKS,
+    STATUSES,
+    TOPICS,
+)
 from sim.core.errors import ConfigError
 
 Check = Callable[[Any], Any]
@@ -95,4 +103,6 @@ LEVER_VALUES: dict[str, tuple[Any, Check]] = {
     "price_cap_eur": (0.0, non_negative),
     "price_cap_by_topic_eur": ((), topic_caps),
     "business_creation_restricted": (False, boolean),
+    "registration_checks": ("none", choice(REGISTRATION_CHECKS)),
+    "driving_licence_rule": ("car", choice(LICENCE_RULES)),
 }

@@ -30,6 +30,13 @@ ID_VERIFIED: Final = 2  # FranceConnect+ (identity verified, e.g. La Poste digit
 IDENTITY_LEVELS: Final = ("none", "password", "franceconnect", "franceconnect_plus")
 IdentityLevel = Literal["none", "password", "franceconnect", "franceconnect_plus"]
 RANKINGS: Final = ("visibility", "relevance")
+# Which driving licences the CPF funds (DOMAIN.md §3): the car licence only (before 2024);
+# every category (12 Jan 2024); a first licence only (18 May 2024); and from Feb 2026 the car
+# licence only for job seekers or with a third-party co-financing of at least 100 EUR.
+LICENCE_RULES: Final = ("car", "all_categories", "first_licence", "job_seekers_or_cofinanced")
+# Registration checks of organisations entering the platform (from 6 Oct 2022) and of every
+# listed organisation (from 19 Oct 2023).
+REGISTRATION_CHECKS: Final = ("none", "entrants", "all")
 Ranking = Literal["visibility", "relevance"]
 
 # Training topics (DOMAIN.md §2 "training need"); shares in configs/population.

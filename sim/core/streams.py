@@ -31,6 +31,8 @@ PROCESSES = (
     "fraud_networks",
     "regulator",
     "entry",
+    "capacity",
+    "registration",
 )
 
 

@@ -1,7 +1,9 @@
 """The platform's checkout: identity check, copayment, anomaly screening, then enrolment.
 
 Honest purchases and the three fraud channels go through the same checkout; what differs is
-who stands at it. An honest holder may give up (friction, copayment: 'deterred'); stolen
+who stands at it. An honest holder lacking the required digital identity either sets out to
+obtain it (it is theirs from next month, when they may come back) or gives up for now; a holder
+with it may still give up (friction); a copayment may price a need out ('deterred'); stolen
 credentials may fail the identity check; a pressured holder may balk at paying; screening may
 flag a dossier. Accepted dossiers debit the balance and are paid now, or held in escrow until
 attendance is proven when `payment_on_attendance` is in force.
@@ -16,6 +18,7 @@ from numpy.typing import NDArray
 
 from sim.core.domain import (
     BAC_OR_ABOVE,
+    CHANNELS,
     DRIVING_LICENCE,
     GHOST,
     ID_FRANCECONNECT,
@@ -25,7 +28,9 @@ from sim.core.domain import (
     LEGIT,
     NO_NEED,
     PRESSURED,
+    SHELL,
     STATUSES,
+    STRATEGIES,
     TAKEOVER,
 )
 from sim.state.actors import NetworkLike
@@ -96,9 +101,9 @@ def checkout(world: World, d: Dossiers, rng: np.random.Generator) -> Dossiers:
         return d
     d.draws = rng.random((N_STAGES, len(d)))
     rec, month, policy = world.recorder, world.month, world.policy
-    fraud = d.kind != LEGIT
-    if fraud:
+    if d.kind != LEGIT:
         rec.add("fraud_attempts", month, len(d))
+        rec.add(f"fraud_attempts_{CHANNELS[d.kind - 1]}", month, len(d))
     d = _identity_check(world, d)
     d = _copayment_check(world, d)
     d = _anomaly_screen(world, d)
@@ -111,6 +116,8 @@ def checkout(world: World, d: Dossiers, rng: np.random.Generator) -> Dossiers:
     pop.balance[d.holders] -= public
     rec.add("debited_eur", month, float(public.sum()))
     _record_enrolments(world, d, public)
+    if d.network is not None:
+        d.network.record_success(d.kind - 1, len(d) * world.scale)
     if d.kind in (LEGIT, PRESSURED):
         rec.add("copayment_eur", month, float(paid_copay.sum()))
         rec.add(
@@ -124,7 +131,7 @@ def checkout(world: World, d: Dossiers, rng: np.random.Generator) -> Dossiers:
         network_id = d.network.unique_id if d.network is not None else -1
         world.fraud_files.open(d.holders, d.offers, public, d.kind, network_id, month, escrow)
         if not escrow:
-            pay(world, d.offers, public, d.kind, d.network)
+            pay(world, d.offers, public, d.kind)
     return d
 
 
@@ -134,15 +141,16 @@ def _identity_check(world: World, d: Dossiers) -> Dossiers:
     u = d.draw(IDENTITY_STAGE)
     if d.kind == LEGIT:
         has_id = pop.digital_id[d.holders] >= REQUIRED_ID[level]
-        give_up_missing = plat.id_give_up_missing[level] * np.where(
+        give_up_missing = identity_give_up(world) * np.where(
             pop.education[d.holders] != BAC_OR_ABOVE, plat.id_give_up_missing_below_bac, 1.0
         )
         gives_up = np.where(has_id, u < plat.id_friction[level], u < give_up_missing)
         obtains = ~has_id & ~gives_up
         pop.digital_id[d.holders[obtains]] = REQUIRED_ID[level]
+        world.recorder.add("identities_obtained", world.month, int(obtains.sum()))
         _deter(world, d.holders[gives_up], "deterred_friction")
-        return d.keep(~gives_up)
-    experience = d.network.experience if d.network is not None else 0.0
+        return d.keep(~gives_up & ~obtains)  # those obtaining it come back on a later search
+    experience = _experience(d)
     circumvent = fraud_p.circumvention_max * experience
     if d.kind == TAKEOVER:
         base = fraud_p.takeover_success[level]
@@ -187,7 +195,7 @@ def _anomaly_screen(world: World, d: Dossiers) -> Dossiers:
         _deter(world, d.holders[gives_up], "deterred_friction")
         return d.keep(~gives_up)
     fraud_p = world.params.fraud
-    experience = d.network.experience if d.network is not None else 0.0
+    experience = _experience(d)
     catch = strength * fraud_p.anomaly_signal * (1 - fraud_p.anomaly_evasion * experience)
     caught = u < catch
     world.recorder.add("fraud_blocked", world.month, int(caught.sum()))
@@ -195,11 +203,36 @@ def _anomaly_screen(world: World, d: Dossiers) -> Dossiers:
     return d.keep(~caught)
 
 
+def identity_give_up(world: World) -> float:
+    """Chance that an honest holder lacking the required identity gives up rather than get it.
+
+    Highest when a level is first required, it halves every `id_give_up_half_life_months` as
+    the ways to obtain a verified identity become known; France Identité (accepted from July
+    2024) removes a share of what is left.
+    """
+    plat, policy = world.params.platform, world.policy
+    since = max(0, world.month - policy.identity_since)
+    give_up = plat.id_give_up_missing[policy.identity_level] * 0.5 ** (
+        since / plat.id_give_up_half_life_months
+    )
+    if world.month >= world.context.france_identite:
+        give_up *= 1.0 - plat.france_identite_relief
+    return give_up
+
+
+def _experience(d: Dossiers) -> float:
+    """The network's experience in this dossier's channel (0 without a network)."""
+    return float(d.network.experience[d.kind - 1]) if d.network is not None else 0.0
+
+
 def _deter(world: World, holders: NDArray[np.intp], cause: str) -> None:
-    """Honest holders who give up because of a lever: counted, and their trust dented."""
+    """Honest holders who give up because of a lever: counted as events and as persons."""
     rec, month, pop = world.recorder, world.month, world.population
     rec.add(cause, month, holders.size)
     rec.add_by_status("deterred_holders", month, pop.status[holders])
+    first = holders[~pop.ever_deterred[holders]]
+    rec.add_by_status("deterred_persons", month, pop.status[first])
+    pop.ever_deterred[first] = True
     pop.trust[holders] = np.maximum(
         0.0, pop.trust[holders] - world.params.behaviour.trust_loss_friction
     )
@@ -219,10 +252,24 @@ def _record_enrolments(world: World, d: Dossiers, public: NDArray[np.float64]) -
     rec.add("enrolments_below_bac", month, int(below_bac.sum()))
     licences = int((offers.topic[d.offers] == DRIVING_LICENCE).sum())
     rec.add("enrolments_driving_licence", month, licences)
+    strategy = offers.strategy[d.offers]
+    if d.kind == LEGIT:
+        counts = np.bincount(strategy, minlength=len(STRATEGIES))
+        for code, name in enumerate(STRATEGIES):
+            rec.add(f"legit_enrolments_{name}", month, int(counts[code]))
+        np.add.at(offers.legit_sales, d.offers, 1)
     if d.kind in (LEGIT, PRESSURED):
         fair = offers.fair_price[d.offers] * np.minimum(1.0, offers.quality[d.offers] / 0.6)
         rec.add("overpricing_eur", month, float(np.maximum(0.0, public - fair).sum()))
-    offers.sales[d.offers] += 1
+    if d.kind == PRESSURED:
+        legal = strategy != SHELL
+        rec.add("hard_selling_enrolments", month, int(legal.sum()))
+        rec.add("pressured_network_enrolments", month, int((~legal).sum()))
+        # Harm to a holder sold a course by hard selling: what was paid above the course's fair
+        # value, plus the rights spent on a course that does not meet their need.
+        value = np.minimum(public, fair)
+        harm = np.maximum(0.0, public - fair) + value * (1.0 - d.relevance)
+        rec.add("hard_selling_harm_eur", month, float(harm[legal].sum()))
 
 
 def _enrol(world: World, d: Dossiers, public: NDArray[np.float64]) -> None:
@@ -234,6 +281,7 @@ def _enrol(world: World, d: Dossiers, public: NDArray[np.float64]) -> None:
     pop.enrol_left[d.holders] = months.astype(np.int8)
     pop.enrol_relevance[d.holders] = d.relevance
     pop.need_topic[d.holders] = NO_NEED
+    pop.uses[d.holders] = np.minimum(pop.uses[d.holders], 254) + 1
     if world.policy.payment_on_attendance:
         pop.enrol_escrow[d.holders] = public
     else:

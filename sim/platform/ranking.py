@@ -3,6 +3,12 @@
 Pure functions on arrays. A search for a need returns the listed offers whose topic serves that
 need, ordered either by visibility (marketing and SEO, the platform as it was) or by relevance
 to the holder's need and profile (the counterfactual recommender the seed article asks for).
+
+An offer row of a cohort agent stands for the like offers of its `copies` real organisations.
+Each real offer gets its own query noise (Gumbel); the best of `w` independent Gumbel draws is
+one Gumbel draw shifted by log(w) times its scale, so the row competes for a place on the page
+with that shift: a cohort of 100 organisations is seen as often as its 100 members would be, a
+network's single shell as one organisation among many.
 Holders then pick with a logit over relevance, rating, salience, rank and price.
 """
 
@@ -34,17 +40,19 @@ def result_pages(
     candidates: NDArray[np.intp],
     org_visibility: NDArray[np.float32],
     org_rating: NDArray[np.float32],
+    org_copies: NDArray[np.float32],
     topic: int,
     self_employed: bool,
     ranking: str,
     shown: int,
+    noise_scale: float,
     query_noise: NDArray[np.float64],
 ) -> list[ResultPage]:
     """Rank the listed offers for a need on `topic`, once per query variant; keep `shown`.
 
-    `query_noise` (variants x candidates) stands for what the ranking does not see: the
-    words of the query, location, dates. Without it every holder with the same need would see
-    the very same page.
+    `query_noise` (variants x candidates, standard Gumbel draws, scaled here by `noise_scale`)
+    stands for what the ranking does not see: the words of the query, location, dates. Without
+    it every holder with the same need would see the very same page.
     """
     topic_fit = TOPIC_RELEVANCE[topic, offers.topic[candidates]]
     served = topic_fit > 0
@@ -55,9 +63,10 @@ def result_pages(
     visibility = org_visibility[org]
     rating = org_rating[org]
     if ranking == "relevance":
-        base, noise_weight = relevance + 0.2 * rating, 0.1
+        base, noise_weight = relevance + 0.2 * rating, 0.1 * noise_scale
     else:
-        base, noise_weight = visibility + 0.05 * rating, 1.0
+        base, noise_weight = visibility + 0.05 * rating, noise_scale
+    base = base + noise_weight * np.log(org_copies[org])  # the best of the cohort's members
     pages = []
     for noise in query_noise[:, served]:
         order = np.lexsort((ids, -(base + noise_weight * noise)))[:shown]  # ties: by offer id
@@ -79,6 +88,7 @@ def choose(
     balance: NDArray[np.float64],
     gumbel: NDArray[np.float64],
     b: BehaviourParams,
+    available: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
     """Each searcher's pick on the page (column index) and whether anything fitted at all.
 
@@ -87,6 +97,7 @@ def choose(
         balance: the searchers' balances (euros).
         gumbel: one Gumbel draw per searcher and shown offer (taste noise).
         b: behavioural parameters.
+        available: which shown offers can still be booked (default: all).
     """
     k = page.ids.size
     if k == 0:
@@ -100,6 +111,11 @@ def choose(
     )
     shortfall = np.maximum(0.0, page.price[None, :] - balance[:, None]) / 1000.0
     utility = base[None, :] - b.beta_price * shortfall + gumbel[:, :k]
+    if available is not None:
+        utility[:, ~available] = -np.inf
+        if not available.any():
+            return np.zeros(balance.size, dtype=np.intp), np.zeros(balance.size, dtype=bool)
     pick = utility.argmax(axis=1)
-    fits = page.relevance.max() >= b.min_relevance
+    relevant = page.relevance if available is None else page.relevance[available]
+    fits = relevant.max() >= b.min_relevance
     return pick, np.full(balance.size, fits, dtype=bool)

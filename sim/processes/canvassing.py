@@ -1,7 +1,9 @@
-"""Organisations' outreach (ODD §7.4): prices, lockdown moves online, canvassing calls.
+"""Organisations' month on the supply side (ODD §7.4): delivery, places, prices, canvassing.
 
-Opportunists canvass while it is legal, and under a ban unless law-abiding or deterred by the
-expected fine; each call may pressure a vulnerable holder into the caller's course.
+In a lockdown month some in-person courses move online; afterwards they drift back. Each
+organisation opens its places for the month (capacity), prices its catalogue, and opportunists
+decide how much to canvass (legal until banned, then a risk-based choice of each member); each
+call may pressure a vulnerable holder into the caller's course.
 """
 
 from __future__ import annotations
@@ -12,15 +14,19 @@ from sim.state.world import World
 
 
 def run_canvassing(world: World) -> None:
-    """Organisations price their catalogues; opportunists canvass (legal until banned).
-
-    In a lockdown month organisations first move some in-person courses online.
-    """
+    """Delivery mode, capacity, prices and canvassing of every listed organisation."""
     market, month = world.params.market, world.month
-    lockdown = world.in_lockdown
-    for org in listed_organisations(world):
+    orgs = listed_organisations(world)
+    lockdown, reopened = world.in_lockdown, world.month > world.context.last_lockdown
+    places = world.streams.get("capacity", month).random(
+        max((o.unique_id for o in orgs), default=0) + 1
+    )
+    for org in orgs:
         if lockdown:
             org.go_remote(world.streams.get("remote", month, salt=org.unique_id))
+        elif reopened and world.offers.converted[org.offers].any():
+            org.return_in_person(world.streams.get("remote", month, salt=org.unique_id))
+        org.open_capacity(float(places[org.unique_id]))
         org.set_prices()
         org.decide_canvassing()
         if org.canvassing > 0 and org.network is None:

@@ -1,14 +1,20 @@
-"""Courses end (ODD §7.8): completion or abandonment, payment on attendance, skills, trust.
+"""Courses end (ODD §7.8): completion or abandonment, payment on attendance, skills, use, trust.
 
-Remote courses are abandoned far more often than in-person ones (DARES, 2021 cohort); a useful
-course raises trust, a bad one or a scam lowers it; pressured trainees sometimes report.
+Remote courses are abandoned far more often than in-person ones (DARES, 2021 cohort). A trainee
+who completes a course then uses what they learned, or not: what the DARES 2021 survey asked.
+The chance rises with the course's quality and its fit to the need and falls for remote
+delivery, with noise; a useful enrolment is an honest one so used. It is not a threshold on the
+relevance the platform may rank by, so a ranking's gain in useful enrolments is a result. A
+used course raises trust, an unused one or a scam lowers it; pressured trainees sometimes report.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from sim.core.domain import LEGIT, NOT_ENROLLED, PRESSURED
+from sim.params import BehaviourParams
 from sim.state.ledger import release_escrow
 from sim.state.world import World
 
@@ -37,16 +43,13 @@ def complete_courses(world: World) -> None:
     gain = np.where(completed, quality * relevance, 0.0)
     pop.skills[ending] += gain.astype(np.float32)
     rec.add("skill_gain", month, float(gain.sum()))
-    useful = (
-        completed
-        & (kind == LEGIT)
-        & (quality >= b.useful_quality)
-        & (relevance >= b.useful_relevance)
-    )
+    used = completed & (rng.random(ending.size) < use_probability(b, quality, relevance, remote))
+    rec.add("used_learning", month, int(used.sum()))
+    useful = used & (kind == LEGIT)
     rec.add_by_status("useful_enrolments", month, pop.status[ending[useful]])
     trust = pop.trust[ending]
     trust = np.where(
-        useful, trust + b.trust_gain_useful * (1 - trust), trust - b.trust_loss_bad_course
+        used, trust + b.trust_gain_useful * (1 - trust), trust - b.trust_loss_bad_course
     )
     pressured = kind == PRESSURED
     trust = np.where(pressured, trust - b.trust_loss_scam, trust)
@@ -62,3 +65,19 @@ def complete_courses(world: World) -> None:
             mine = org_ids == org_id
             org.rate(float(satisfaction[mine].sum()), int(mine.sum()))
     pop.enrol_offer[ending] = NOT_ENROLLED
+
+
+def use_probability(
+    b: BehaviourParams,
+    quality: NDArray[np.float32],
+    relevance: NDArray[np.float32],
+    remote: NDArray[np.bool_],
+) -> NDArray[np.float64]:
+    """Chance that a trainee who completed a course uses what they learned (logit)."""
+    logit = (
+        b.use_base
+        + b.use_quality * (quality - 0.5)
+        + b.use_fit * (relevance - 0.5)
+        - b.use_remote * remote
+    )
+    return 1.0 / (1.0 + np.exp(-logit))

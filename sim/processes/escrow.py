@@ -20,21 +20,18 @@ def settle_escrow(world: World) -> None:
         return
     rng = world.streams.get("checkout", world.month, salt=1)
     f = world.params.fraud
-    experience = np.array([world.network_experience(int(n)) for n in files.network[due]])
+    experience = np.array(
+        [
+            world.network_experience(int(n), int(k) - 1)
+            for n, k in zip(files.network[due], files.kind[due], strict=True)
+        ]
+    )
     passes = rng.random(due.size) < f.fake_attendance + (1 - f.fake_attendance) * (
         f.circumvention_max * experience
     )
     for kind in np.unique(files.kind[due]):
         paid = due[passes & (files.kind[due] == kind)]
-        for network in np.unique(files.network[paid]):
-            group = paid[files.network[paid] == network]
-            pay(
-                world,
-                files.offer[group],
-                files.amount[group],
-                int(kind),
-                world.network_by_id.get(int(network)),
-            )
+        pay(world, files.offer[paid], files.amount[paid], int(kind))
     blocked = due[~passes]
     refund(world, files.holder[blocked], files.amount[blocked])
     world.recorder.add("fraud_blocked", world.month, blocked.size)

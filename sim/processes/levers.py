@@ -51,7 +51,10 @@ class IdentityCheck(Lever):
     key = "identity_check"
 
     def enact(self, world: World, value: Any, month: int) -> None:
-        world.policy.identity_level = IDENTITY_LEVELS.index(value)
+        level = IDENTITY_LEVELS.index(value)
+        if level != world.policy.identity_level:
+            world.policy.identity_since = month
+        world.policy.identity_level = level
 
 
 class CanvassingBan(Lever):
@@ -75,16 +78,20 @@ class CanvassingEnforcement(Lever):
 
 
 class Copayment(Lever):
-    """Flat amount paid by non-exempt holders per purchase; announced rises are anticipated."""
+    """Flat amount paid by non-exempt holders per purchase; announced rises are anticipated.
+
+    The rush before a rise is proportional to its size: a 100 EUR copayment announced for next
+    month raises searches by `anticipation_boost`, its 2.23 EUR indexation by 2.2% of that.
+    """
 
     key = "copayment_eur"
 
     def enact(self, world: World, value: Any, month: int) -> None:
         world.policy.copayment_eur = value
-        window = world.params.platform.anticipation_months
-        ahead = self.values[month + 1 : month + 1 + window]
-        rising = any(future > value for future in ahead)
-        world.policy.search_boost = 1.0 + world.params.platform.anticipation_boost * rising
+        plat = world.params.platform
+        ahead = self.values[month + 1 : month + 1 + plat.anticipation_months]
+        rise = max([0.0, *(future - value for future in ahead)])
+        world.policy.search_boost = 1.0 + plat.anticipation_boost * rise / 100.0
 
 
 class CopaymentExempt(Lever):
@@ -176,6 +183,26 @@ class BusinessCreationRestricted(Lever):
             regulator.restrict_business_creation(world, month)
 
 
+class RegistrationChecks(Lever):
+    """Organisations are checked before listing (from Oct 2022), then all re-checked (Oct 2023)."""
+
+    key = "registration_checks"
+
+    def enact(self, world: World, value: Any, month: int) -> None:
+        world.policy.registration_checks = value
+        if value == "all" and (month == 0 or self.values[month - 1] != "all"):
+            regulator.recheck_registrations(world, month)
+
+
+class DrivingLicenceRule(Lever):
+    """Which driving licences the CPF funds; it moves the weight of licence needs."""
+
+    key = "driving_licence_rule"
+
+    def enact(self, world: World, value: Any, month: int) -> None:
+        world.policy.driving_licence_rule = value
+
+
 LEVERS: dict[str, type[Lever]] = {
     lever.key: lever
     for lever in (
@@ -192,6 +219,8 @@ LEVERS: dict[str, type[Lever]] = {
         PriceCap,
         PriceCapByTopic,
         BusinessCreationRestricted,
+        RegistrationChecks,
+        DrivingLicenceRule,
     )
 }
 

@@ -16,7 +16,7 @@ from sim.agents.registry import (
     organisations,
 )
 from sim.core.domain import LEGAL_STRATEGIES
-from sim.state.world import World
+from sim.state.world import World, networks_active
 
 
 def run_market_dynamics(world: World) -> None:
@@ -77,7 +77,9 @@ def enter_organisations(world: World, profit_per_org: dict[int, float]) -> None:
     profit = sum(o.profit for o in orgs)
     margin = profit / revenue if revenue > 0 else 0.0
     expected = market.entry_rate * len(orgs) * max(0.0, margin)
-    n = min(int(rng.poisson(expected)), market.max_entrants_per_month)
+    # The cap is stated at 100,000 simulated holders and scales like the agent count.
+    cap = market.max_entrants_per_month * world.params.agents_per_reference
+    n = min(int(rng.poisson(expected)), int(cap) + int(rng.random() < cap - int(cap)))
     if n == 0:
         return
     best = np.array([max(0.0, profit_per_org.get(s, 0.0)) for s in range(len(LEGAL_STRATEGIES))])
@@ -92,13 +94,15 @@ def enter_organisations(world: World, profit_per_org: dict[int, float]) -> None:
 
 
 def enter_networks(world: World) -> None:
-    """New fraud networks enter while fraud pays."""
-    f = world.params.fraud
+    """New fraud networks enter while fraud pays (agents of `network_weight` networks each)."""
+    f, weight = world.params.fraud, world.params.network_weight
     networks = fraud_networks(world)
-    if len(networks) >= f.max_networks:
+    room = (f.max_networks - networks_active(world)) / weight
+    if room < 1:
         return
-    mean_profit = np.mean([n.profit for n in networks]) if networks else f.entry_profit_eur * 0.2
-    expected = f.entry_rate * max(0.0, float(mean_profit)) / f.entry_profit_eur
+    per_network = [n.profit / n.weight for n in networks]
+    mean_profit = np.mean(per_network) if networks else f.entry_profit_eur * 0.2
+    expected = f.entry_rate * max(0.0, float(mean_profit)) / f.entry_profit_eur / weight
     n = int(world.streams.get("entry", world.month, salt=1).poisson(expected))
-    for _ in range(min(n, f.max_networks - len(networks))):
+    for _ in range(min(n, int(room))):
         open_network(world)

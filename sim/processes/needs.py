@@ -1,21 +1,26 @@
-"""Awareness and needs (ODD §7.2): holders learn of their CPF; needs arise or fade.
+"""Awareness and needs (ODD §7.2): holders learn of their CPF or forget it; needs arise or fade.
 
 A need induced by marketing has a low value to the holder: these purchases are the first a
-copayment prices out (DOMAIN.md §5 fact 4).
+copayment prices out (DOMAIN.md §5 fact 4). Demand saturates: each course taken makes a further
+need less likely, unused awareness fades, and which driving licences are funded moves the weight
+of licence needs.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from sim.core.domain import (
     BAC_OR_ABOVE,
     DRIVING_LICENCE,
+    EMPLOYEE,
     JOB_SEEKER,
     N_TOPICS,
     NO_NEED,
     NOT_ENROLLED,
     SELF_EMPLOYED,
+    STATUSES,
 )
 from sim.params import BehaviourParams
 from sim.state.population import F32, Population
@@ -28,15 +33,39 @@ def arise_needs(world: World) -> None:
     advertising = b.marketing_reach * signals.marketing_per_holder / 100.0
     word_of_mouth = b.word_of_mouth * signals.last_enrolments / pop.size
     rng = world.streams.get("awareness", world.month)
-    spread_awareness(pop, min(1.0, b.awareness_rate + word_of_mouth + advertising), rng)
-    widened = world.month >= world.context.licence_widened
-    licence = 1.0 + world.params.context.driving_licence_all_boost * widened
+    learn = min(1.0, b.awareness_rate + word_of_mouth + advertising)
+    spread_awareness(pop, learn, b.awareness_fade, rng)
+    licence = licence_weight(b, world.policy.driving_licence_rule)
     draw_needs(pop, b, min(1.0, advertising), world.streams.get("needs", world.month), licence)
 
 
-def spread_awareness(pop: Population, probability: float, rng: np.random.Generator) -> None:
-    """Unaware holders learn they can use their CPF (media, word of mouth, advertising)."""
-    pop.aware |= rng.random(pop.size) < probability
+def spread_awareness(
+    pop: Population, probability: float, fade: float, rng: np.random.Generator
+) -> None:
+    """Unaware holders learn they can use their CPF; aware ones who never used it may forget."""
+    u = rng.random((2, pop.size))
+    forget = pop.aware & (pop.uses == 0) & (u[1] < fade)
+    pop.aware |= u[0] < probability
+    pop.aware &= ~forget
+
+
+def licence_weight(b: BehaviourParams, rule: str) -> NDArray[np.float64]:
+    """Weight of driving-licence needs under the funding rule in force, by holder status.
+
+    Every category funded adds motorbike and heavy-vehicle licences; the first-licence rule
+    removes the needs of holders who already hold one; the February 2026 rule keeps the others'
+    car licence only with a third-party co-financing (job seekers are spared).
+    """
+    weight = np.ones(len(STATUSES))
+    if rule == "car":
+        return weight
+    weight *= 1.0 + b.licence_all_categories_boost
+    if rule == "all_categories":
+        return weight
+    weight *= 1.0 - b.licence_already_held_share
+    if rule == "job_seekers_or_cofinanced":
+        weight[[EMPLOYEE, SELF_EMPLOYED]] *= b.licence_cofinanced_share
+    return weight
 
 
 def draw_needs(
@@ -44,12 +73,14 @@ def draw_needs(
     b: BehaviourParams,
     induced_rate: float,
     rng: np.random.Generator,
-    driving_licence_factor: float = 1.0,
+    licence: NDArray[np.float64],
 ) -> None:
-    """Needs arise (genuine, by status) or are induced by marketing; unmet needs fade.
+    """Needs arise (genuine, or induced by marketing) and unmet needs fade.
 
-    `driving_licence_factor` multiplies the weight of the driving-licence topic among new needs
-    (then renormalised): more licence categories became eligible in January 2024.
+    Genuine needs arise by status, and less after each course taken.
+
+    `licence` (one weight per status) multiplies the weight of the driving-licence topic among
+    new needs, then the topic shares are renormalised.
     """
     n = pop.size
     draw = rng.random((3, n), dtype=F32)
@@ -60,8 +91,11 @@ def draw_needs(
     rates = np.array(
         [b.need_rate_employee, b.need_rate_job_seeker, b.need_rate_self_employed], dtype=F32
     )
-    rate = rates[pop.status] * np.where(
-        pop.education != BAC_OR_ABOVE, F32(b.need_factor_below_bac), F32(1.0)
+    repeat = (F32(b.repeat_need_factor) ** np.arange(256, dtype=F32)).astype(F32)
+    rate = (
+        rates[pop.status]
+        * np.where(pop.education != BAC_OR_ABOVE, F32(b.need_factor_below_bac), F32(1.0))
+        * repeat[pop.uses]
     )
     genuine = free & (draw[1] < rate)
     induced = free & ~genuine & pop.aware & (draw[1] < rate + induced_rate)
@@ -72,9 +106,9 @@ def draw_needs(
     shares = np.where(
         se[:, None], np.array(b.topic_shares_self_employed), np.array(b.topic_shares_employee)
     )
-    if driving_licence_factor != 1.0:
+    if (licence != 1.0).any():
         shares = shares.copy()
-        shares[:, DRIVING_LICENCE] *= driving_licence_factor
+        shares[:, DRIVING_LICENCE] *= licence[pop.status[new]]
         shares /= shares.sum(axis=1, keepdims=True)
     cumulative = np.cumsum(shares, axis=1)
     cumulative[:, -1] = 1.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.domain import STRATEGIES
-from sim.state.world import World
+from sim.state.world import World, networks_active
 
 
 def record_stocks(world: World) -> None:
@@ -26,7 +26,7 @@ def record_stocks(world: World) -> None:
             sum(o.weight for o in listed if o.strategy == code),
         )
     networks = world.fraud_networks()
-    rec.set("fraud_networks_active", month, float(len(networks)))
+    rec.set("fraud_networks_active", month, networks_active(world))
     rec.set(
         "mean_network_experience",
         month,

@@ -1,11 +1,16 @@
 """Search, choice and checkout (ODD §7.6): holders with a need look for a course and buy it.
 
 The chance to search rises with the app's adoption and with trust; the platform shows ranked
-pages of offers (sim/platform/ranking.py), holders pick with a logit or find nothing fitting,
-and their choice goes through the checkout (sim/platform/checkout.py).
+pages of offers (sim/platform/ranking.py), holders pick with a logit or find nothing fitting;
+courses with no place left this month are not shown, and an organisation whose last places go
+this month turns the last comers away (their need stays); the others go through the checkout
+(sim/platform/checkout.py).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -15,32 +20,22 @@ from sim.platform.checkout import Dossiers, checkout, exempt_from_copayment
 from sim.platform.ranking import ResultPage, choose, result_pages
 from sim.state.world import World
 
+SEARCH_ROUNDS = 3  # a holder whose pick is full tries the page's other courses, twice more
+
 
 def run_search_and_checkout(world: World) -> None:
     """Holders with a need search; the platform shows ranked offers; they choose and pay."""
     b, pop, rec, month = world.params.behaviour, world.population, world.recorder, world.month
-    ease = world.platform_ease
-    trust_factor = (pop.trust / world.params.population.trust_initial) ** b.trust_search_elasticity
-    probability = b.search_rate * ease * trust_factor
-    if world.policy.search_boost != 1.0:  # hurrying before an announced copayment rise
-        exempt = exempt_from_copayment(world, np.arange(pop.size))
-        probability = probability * np.where(exempt, 1.0, world.policy.search_boost)
-    u = world.streams.get("search", month).random(pop.size, dtype=np.float32)
-    searching = (
-        (u < probability)
-        & pop.aware
-        & (pop.need_topic != NO_NEED)
-        & (pop.enrol_offer == NOT_ENROLLED)
-        & (pop.balance > 0)
-    )
-    searchers = np.flatnonzero(searching)
+    searchers = who_searches(world)
     rec.add("searches", month, searchers.size)
     if searchers.size == 0:
         return
+    signals = organisation_signals(world)
     candidates = world.offers.active_ids()
+    # Courses with no place left this month show no session to book.
+    candidates = candidates[signals.capacity_left[world.offers.organisation[candidates]] > 0]
     if world.in_lockdown:  # in-person courses cannot be bought
         candidates = candidates[world.offers.remote[candidates]]
-    visibility, rating = organisation_signals(world)
     # Common random numbers: each holder's query variant comes from a full-population
     # draw and each page's ranking noise from its own sub-stream, so a lever that changes
     # who searches does not reshuffle the pages or queries of everyone else.
@@ -52,54 +47,160 @@ def run_search_and_checkout(world: World) -> None:
     profile = pop.need_topic[searchers].astype(np.int64) * 2 + self_employed
     group = profile * variants + variant[searchers]
     gumbel = world.streams.get("choice", month).gumbel(size=(searchers.size, b.shown_offers))
-    order = np.argsort(group, kind="stable")
-    keys, starts = np.unique(group[order], return_index=True)
-    bounds = np.append(starts, order.size)
+    priority = world.streams.get("capacity", month, salt=1).random(pop.size)[searchers]
     pages: dict[int, list[ResultPage]] = {}
-    chosen_holders, chosen_offers, chosen_relevance = [], [], []
-    for key, lo, hi in zip(keys.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        rows = order[lo:hi]
-        holders = searchers[rows]
+
+    def page_of(key: int) -> ResultPage:
         topic_profile, query = divmod(key, variants)
         if topic_profile not in pages:
             page_rng = world.streams.get("choice", month, salt=2 + topic_profile)
-            noise = b.ranking_noise * page_rng.gumbel(size=(variants, candidates.size))
             pages[topic_profile] = result_pages(
                 world.offers,
                 candidates,
-                visibility,
-                rating,
+                signals.visibility,
+                signals.rating,
+                signals.copies,
                 topic_profile // 2,
                 bool(topic_profile % 2),
                 world.policy.ranking,
                 b.shown_offers,
-                noise,
+                b.ranking_noise,
+                page_rng.gumbel(size=(variants, candidates.size)),
             )
-        page = pages[topic_profile][query]
-        pick, fits = choose(page, pop.balance[holders], gumbel[rows], b)
+        return pages[topic_profile][query]
+
+    pending = np.arange(searchers.size)
+    rows_placed, offers_placed, relevance_placed = [], [], []
+    for attempt in range(SEARCH_ROUNDS):
+        rows, offers, relevance, unfit = _pick(
+            world, searchers, pending, group, gumbel, page_of, signals
+        )
+        # Nothing fitting at all is 'no offer found'; nothing fitting left is being turned away.
+        cause = "no_offer_found" if attempt == 0 else "turned_away"
+        rec.add_by_status(cause, month, pop.status[searchers[unfit]])
+        orgs = world.offers.organisation[offers]
+        placed = within_capacity(orgs, priority[rows], signals.capacity_left)
+        np.subtract.at(signals.capacity_left, orgs[placed], 1)
+        rows_placed.append(rows[placed])
+        offers_placed.append(offers[placed])
+        relevance_placed.append(relevance[placed])
+        pending = rows[~placed]
+        if pending.size == 0:
+            break
+    rec.add_by_status("turned_away", month, pop.status[searchers[pending]])
+    for org in world.listed_organisations():
+        org.capacity_left = int(signals.capacity_left[org.unique_id])
+    offers = np.concatenate(offers_placed)
+    dossiers = Dossiers(
+        searchers[np.concatenate(rows_placed)],
+        offers,
+        world.offers.price[offers],
+        LEGIT,
+        np.concatenate(relevance_placed),
+    )
+    checkout(world, dossiers, world.streams.get("checkout", month))
+
+
+def who_searches(world: World) -> NDArray[np.intp]:
+    """Aware holders with a need, not in a course and with rights, who search this month.
+
+    The chance rises with the app's adoption and with trust, and before an announced copayment
+    rise for those who would pay it.
+    """
+    b, pop = world.params.behaviour, world.population
+    trust_factor = (pop.trust / world.params.population.trust_initial) ** b.trust_search_elasticity
+    probability = b.search_rate * world.platform_ease * trust_factor
+    if world.policy.search_boost != 1.0:
+        exempt = exempt_from_copayment(world, np.arange(pop.size))
+        probability = probability * np.where(exempt, 1.0, world.policy.search_boost)
+    u = world.streams.get("search", world.month).random(pop.size, dtype=np.float32)
+    searching = (
+        (u < probability)
+        & pop.aware
+        & (pop.need_topic != NO_NEED)
+        & (pop.enrol_offer == NOT_ENROLLED)
+        & (pop.balance > 0)
+    )
+    return np.flatnonzero(searching)
+
+
+def _pick(
+    world: World,
+    searchers: NDArray[np.intp],
+    pending: NDArray[np.intp],
+    group: NDArray[np.int64],
+    gumbel: NDArray[np.float64],
+    page_of: Callable[[int], ResultPage],
+    signals: OrganisationSignals,
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float32], NDArray[np.intp]]:
+    """Each pending searcher's pick on their page among courses with places left.
+
+    Returns the rows (into `searchers`) that found a fitting, affordable course, the courses and
+    their relevance, and the rows that found nothing fitting.
+    """
+    b, pop = world.params.behaviour, world.population
+    order = pending[np.argsort(group[pending], kind="stable")]
+    keys, starts = np.unique(group[order], return_index=True)
+    bounds = np.append(starts, order.size)
+    found_rows, found_offers, found_relevance, unfit = [], [], [], []
+    for key, lo, hi in zip(keys.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        rows = order[lo:hi]
+        holders = searchers[rows]
+        page = page_of(key)
+        available = signals.capacity_left[world.offers.organisation[page.ids]] > 0
+        pick, fits = choose(page, pop.balance[holders], gumbel[rows], b, available)
         if page.ids.size:
             shortfall = np.maximum(0.0, page.price[pick] - pop.balance[holders])
             fits &= shortfall <= pop.need_value[holders]
-        world.recorder.add_by_status("no_offer_found", month, pop.status[holders[~fits]])
-        if page.ids.size:
-            chosen_holders.append(holders[fits])
-            chosen_offers.append(page.ids[pick[fits]])
-            chosen_relevance.append(page.relevance[pick[fits]])
-    if chosen_holders:
-        holders = np.concatenate(chosen_holders)
-        offers = np.concatenate(chosen_offers)
-        dossiers = Dossiers(
-            holders, offers, world.offers.price[offers], LEGIT, np.concatenate(chosen_relevance)
+        unfit.append(rows[~fits])
+        found_rows.append(rows[fits])
+        found_offers.append(page.ids[pick[fits]] if page.ids.size else rows[:0])
+        found_relevance.append(
+            page.relevance[pick[fits]] if page.ids.size else np.zeros(0, np.float32)
         )
-        checkout(world, dossiers, world.streams.get("checkout", month))
+    return (
+        np.concatenate(found_rows),
+        np.concatenate(found_offers).astype(np.intp),
+        np.concatenate(found_relevance).astype(np.float32),
+        np.concatenate(unfit),
+    )
 
 
-def organisation_signals(world: World) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """Visibility and displayed rating of every organisation, indexed by agent id."""
+@dataclass(frozen=True)
+class OrganisationSignals:
+    """What the ranking and the capacity check need of every organisation, by agent id."""
+
+    visibility: NDArray[np.float32]
+    rating: NDArray[np.float32]
+    copies: NDArray[np.float32]
+    """Real organisations the agent stands for (1 where none is listed)."""
+    capacity_left: NDArray[np.int64]
+
+
+def organisation_signals(world: World) -> OrganisationSignals:
+    """Visibility, displayed rating, size and places left of every organisation."""
     size = max((o.unique_id for o in world.organisations()), default=0) + 1
     visibility = np.zeros(size, dtype=np.float32)
     rating = np.zeros(size, dtype=np.float32)
+    copies = np.ones(size, dtype=np.float32)
+    capacity = np.zeros(size, dtype=np.int64)
     for org in world.listed_organisations():
         visibility[org.unique_id] = org.visibility
         rating[org.unique_id] = org.displayed_rating
-    return visibility, rating
+        copies[org.unique_id] = max(1.0, org.weight)
+        capacity[org.unique_id] = max(0, org.capacity_left)
+    return OrganisationSignals(visibility, rating, copies, capacity)
+
+
+def within_capacity(
+    orgs: NDArray[np.int32], priority: NDArray[np.float64], capacity: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Which buyers get a place: per organisation, those with the lowest `priority` first."""
+    order = np.lexsort((priority, orgs))
+    sorted_orgs = orgs[order]
+    first = np.r_[0, np.flatnonzero(np.diff(sorted_orgs)) + 1]
+    run_start = np.repeat(first, np.diff(np.r_[first, sorted_orgs.size]))
+    rank = np.arange(sorted_orgs.size) - run_start
+    placed = np.empty(orgs.size, dtype=bool)
+    placed[order] = rank < capacity[sorted_orgs]
+    return placed

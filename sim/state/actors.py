@@ -24,6 +24,8 @@ class OrganisationLike(Protocol):
     network: int | None
     offers: NDArray[np.intp]
     canvassing: float
+    capacity_left: int
+    """Places left this month in the organisation's courses (simulated trainees)."""
     calls: float
     costs: float
     pressured_revenue: float
@@ -57,11 +59,18 @@ class NetworkLike(Protocol):
     """A professional fraud network."""
 
     unique_id: int
-    experience: float
+    weight: float
+    """Real networks the agent stands for."""
+    experience: NDArray[np.float64]
+    """Experience (0-1) in each channel: successful practice defeats controls."""
     sanctioned: bool
 
     def receive(self, amount: float, channel: int) -> None:
         """Book money paid through one channel (national euros)."""
+        ...
+
+    def record_success(self, channel: int, national: float) -> None:
+        """Dossiers that went through the checkout in one channel (national count)."""
         ...
 
     def pay_fine(self, amount: float) -> None:

@@ -2,6 +2,11 @@
 
 Amounts come in simulated euros and are recorded as such (the recorder scales them once);
 organisations' and networks' own books are in national euros. No decision is taken here.
+
+Fraud loss is money obtained by fraud: takeovers, ghost training and the networks' pressured
+sign-ups (sold through their shells). A legal organisation's hard selling is paid for a course
+that is delivered: it is public spending (`hard_selling_spend_eur`), its harm to the holder is
+valued at the checkout, and it is not fraud loss.
 """
 
 from __future__ import annotations
@@ -9,55 +14,58 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.core.domain import CHANNELS, KINDS, LEGIT, PRESSURED
-from sim.state.actors import NetworkLike
+from sim.core.domain import CHANNELS, KINDS, LEGIT, PRESSURED, SHELL
 from sim.state.world import World
 
 
-def pay(
-    world: World,
-    offers: NDArray[np.intp],
-    amounts: NDArray[np.float64],
-    kind: int,
-    network: NetworkLike | None = None,
-) -> None:
-    """Pay organisations for enrolments of one kind (simulated euros in, books in national)."""
+def pay(world: World, offers: NDArray[np.intp], amounts: NDArray[np.float64], kind: int) -> None:
+    """Pay organisations for enrolments of one kind (simulated euros in, books in national).
+
+    Money paid to a network's shell is fraud, booked to the network as well.
+    """
     if offers.size == 0:
         return
-    rec, m = world.recorder, world.month
+    rec, month = world.recorder, world.month
     total = float(amounts.sum())
-    rec.add("payments_eur", m, total)
-    rec.add("spend_eur", m, total)
+    rec.add("payments_eur", month, total)
+    rec.add("spend_eur", month, total)
+    shell = world.offers.strategy[offers] == SHELL
+    fraud = float(amounts[shell].sum()) if kind == PRESSURED else total
     if kind == LEGIT:
-        rec.add("legit_spend_eur", m, total)
+        rec.add("legit_spend_eur", month, total)
     else:
-        rec.add("fraud_loss_eur", m, total)
-        rec.add(f"fraud_loss_{KINDS[kind]}_eur", m, total)
-    channel = kind - 1 if kind != LEGIT else None
+        rec.add("fraud_loss_eur", month, fraud)
+        rec.add(f"fraud_loss_{KINDS[kind]}_eur", month, fraud)
+        rec.add("hard_selling_spend_eur", month, total - fraud)
     org_ids = world.offers.organisation[offers]
     delivery_share = np.array(world.params.market.delivery_cost_share)
     for org_id in np.unique(org_ids).tolist():
         org = world.org_by_id.get(org_id)
+        if org is None:
+            continue
         mine = org_ids == org_id
         revenue = float(amounts[mine].sum()) * world.scale
         delivery = float(world.offers.fair_price[offers[mine]].sum()) * world.scale
-        if org is not None:
-            org.receive(revenue, delivery * delivery_share[org.strategy], channel)
-            if kind == PRESSURED and network is None:
+        if kind == LEGIT or org.network is None:  # honest sales and legal hard selling
+            org.receive(revenue, delivery * delivery_share[org.strategy], None)
+            if kind == PRESSURED:
                 org.pressured_revenue += revenue
-    if network is not None and channel is not None:
-        network.receive(total * world.scale, channel)
+            continue
+        org.receive(revenue, delivery * delivery_share[org.strategy], kind - 1)
+        network = world.network_by_id.get(org.network)
+        if network is not None:
+            network.receive(revenue, kind - 1)
 
 
 def recover(world: World, by_channel: NDArray[np.float64]) -> None:
     """Money clawed back from a sanctioned organisation (simulated euros per channel)."""
-    rec, m = world.recorder, world.month
+    rec, month = world.recorder, world.month
     total = float(by_channel.sum())
-    rec.add("recovered_eur", m, total)
-    rec.add("spend_eur", m, -total)
-    rec.add("fraud_loss_eur", m, -total)
+    rec.add("recovered_eur", month, total)
+    rec.add("spend_eur", month, -total)
+    rec.add("fraud_loss_eur", month, -total)
     for channel, amount in zip(CHANNELS, by_channel.tolist(), strict=True):
-        rec.add(f"fraud_loss_{channel}_eur", m, -amount)
+        rec.add(f"fraud_loss_{channel}_eur", month, -amount)
 
 
 def refund(world: World, holders: NDArray[np.intp], amounts: NDArray[np.float64]) -> None:

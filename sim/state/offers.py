@@ -16,6 +16,7 @@ class Offers:
     def __init__(self, capacity: int = 1024) -> None:
         self.n = 0
         self.organisation = np.zeros(capacity, dtype=np.int32)
+        self.strategy = np.zeros(capacity, dtype=np.int8)
         self.topic = np.zeros(capacity, dtype=np.int8)
         self.hours = np.zeros(capacity, dtype=np.float32)
         self.fair_price = np.zeros(capacity, dtype=np.float64)
@@ -24,8 +25,11 @@ class Offers:
         self.fit_general = np.zeros(capacity, dtype=np.float32)
         self.fit_self_employed = np.zeros(capacity, dtype=np.float32)
         self.remote = np.zeros(capacity, dtype=bool)
+        self.converted = np.zeros(capacity, dtype=bool)
+        """Moved online during a lockdown (and may move back)."""
         self.active = np.zeros(capacity, dtype=bool)
-        self.sales = np.zeros(capacity, dtype=np.int64)
+        self.legit_sales = np.zeros(capacity, dtype=np.int64)
+        """Honest enrolments sold so far (simulated holders)."""
 
     def _grow(self, needed: int) -> None:
         capacity = self.organisation.size
@@ -41,6 +45,7 @@ class Offers:
     def add(
         self,
         organisation: int,
+        strategy: int,
         topic: NDArray[np.int8],
         hours: NDArray[np.float32],
         fair_price: NDArray[np.float64],
@@ -55,6 +60,7 @@ class Offers:
         self._grow(self.n + k)
         ids = np.arange(self.n, self.n + k)
         self.organisation[ids] = organisation
+        self.strategy[ids] = strategy
         self.topic[ids] = topic
         self.hours[ids] = hours
         self.fair_price[ids] = fair_price

@@ -13,6 +13,8 @@ class Policy:
     """The value of every lever this month (sim/processes/levers.py says what each does)."""
 
     identity_level: int = 0
+    identity_since: int = 0
+    """Month the identity level in force was first required."""
     canvassing_ban: bool = False
     canvassing_enforcement: float = 0.0
     copayment_eur: float = 0.0
@@ -26,6 +28,8 @@ class Policy:
     price_cap_eur: float = 0.0
     price_cap_by_topic_eur: tuple[float, ...] = ()
     business_creation_restricted: bool = False
+    registration_checks: str = "none"
+    driving_licence_rule: str = "car"
 
     def cap(self, prices: NDArray[np.float64], topics: NDArray[np.int8]) -> NDArray[np.float64]:
         """`prices` of courses on `topics` within the caps in force (0 means no cap)."""

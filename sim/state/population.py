@@ -54,6 +54,10 @@ class Population:
     enrol_escrow: NDArray[np.float64]
     enrol_relevance: NDArray[np.float32]
     skills: NDArray[np.float32]
+    uses: NDArray[np.uint8]
+    """Honest courses started so far: each one makes a further need less likely."""
+    ever_deterred: NDArray[np.bool_]
+    """Has given up at least once because of a lever (to count persons, not events)."""
 
     @property
     def size(self) -> int:
@@ -109,6 +113,8 @@ class Population:
             enrol_escrow=np.zeros(n),
             enrol_relevance=np.zeros(n, dtype=F32),
             skills=np.zeros(n, dtype=F32),
+            uses=np.zeros(n, dtype=np.uint8),
+            ever_deterred=np.zeros(n, dtype=bool),
         )
 
     def replace(self, leaving: NDArray[np.intp], p: PopulationParams) -> float:
@@ -126,6 +132,8 @@ class Population:
         self.compromised[leaving] = False
         self.skills[leaving] = 0.0
         self.aware[leaving] = False
+        self.uses[leaving] = 0
+        self.ever_deterred[leaving] = False
         return expired
 
     def memory_bytes(self) -> int:

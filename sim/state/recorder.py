@@ -44,7 +44,9 @@ class Recorder:
         for name in FLOWS + SCALED_STOCKS:
             out[name] *= scale
         out["fraud_enrolments"] = (
-            out["pressured_enrolments"] + out["takeover_enrolments"] + out["ghost_enrolments"]
+            out["pressured_network_enrolments"]
+            + out["takeover_enrolments"]
+            + out["ghost_enrolments"]
         )
         with np.errstate(divide="ignore", invalid="ignore"):
             vfm = np.where(out["spend_eur"] > 0, out["skill_gain"] / out["spend_eur"] * 1000, 0.0)

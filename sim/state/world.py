@@ -24,6 +24,11 @@ from sim.state.recorder import Recorder
 from sim.state.signals import Signals
 
 
+def networks_active(world: World) -> float:
+    """Real fraud networks active (network agents weighted by the networks they stand for)."""
+    return float(sum(n.weight for n in world.network_by_id.values()))
+
+
 class World(mesa.Model):
     """One simulated CPF market's state at the current `month`."""
 
@@ -61,10 +66,10 @@ class World(mesa.Model):
         """Active fraud networks."""
         return list(self.network_by_id.values())
 
-    def network_experience(self, network_id: int) -> float:
-        """Experience of a network (0 if it has left)."""
+    def network_experience(self, network_id: int, channel: int) -> float:
+        """Experience of a network in one channel (0 if it has left)."""
         network = self.network_by_id.get(network_id)
-        return network.experience if network is not None else 0.0
+        return float(network.experience[channel]) if network is not None else 0.0
 
     # ------------------------------------------------------------- dated facts
     @property
