@@ -154,6 +154,13 @@ REGISTRY: dict[str, tuple[str, str, str, Better, tuple[float, str, int]]] = {
         "lower",
         COUNT,
     ),
+    "new_users": (
+        "holders starting their first course (distinct users)",
+        "new users",
+        "holders",
+        "neutral",
+        COUNT,
+    ),
     "turned_away": (
         "searchers turned away by full courses",
         "turned away",
@@ -162,7 +169,7 @@ REGISTRY: dict[str, tuple[str, str, str, Better, tuple[float, str, int]]] = {
         COUNT,
     ),
     "identities_obtained": (
-        "verified identities obtained at checkout",
+        "digital identities obtained at checkout (FranceConnect or FranceConnect+)",
         "identities",
         "holders",
         "neutral",

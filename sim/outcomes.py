@@ -28,6 +28,7 @@ STATUS_SPLIT = (
     "no_offer_found",
     "deterred_persons",
     "turned_away",
+    "new_users",
 )
 
 FLOWS: tuple[str, ...] = (
@@ -76,6 +77,7 @@ FLOWS: tuple[str, ...] = (
     "expired_eur",
     "deterred_persons",
     "turned_away",
+    "new_users",
     "identities_obtained",
     "used_learning",
     "hard_selling_enrolments",

@@ -119,6 +119,11 @@ class PopulationParams:
     """Mean susceptibility to scams (0-1); 1.5x higher below the bac. assumption."""
     trust_initial: float = ranged(0.6, PROBABILITY)
     """Initial trust in the CPF (0-1). assumption."""
+    propensity_shape: float = ranged(0.5, (0.05, 100.0))
+    """Shape of the Gamma distribution (mean 1) of holders' propensity to train, which scales
+    their need rates: 0.5 gives a coefficient of variation of 1.4 (a minority of holders has
+    most of the propensity). assumption, on the documented inequality of access to training
+    (DARES: training rates rise steeply with qualification and job); it makes demand deplete."""
     awareness_initial: float = ranged(0.2, PROBABILITY)
     """Share of holders who know they can use their CPF, January 2019. assumption (take-up
     1.7% of private employees in 2018, 20minutes.fr)."""
@@ -225,7 +230,7 @@ class BehaviourParams:
     """Choice weight per €1,000 of price above the holder's balance. assumption."""
     min_relevance: float = ranged(0.35, PROBABILITY)
     """A holder gives up ('no offer found') if no shown offer is at least this relevant.
-    assumption."""
+    fitted (no figure measures it directly; it shapes volumes and the below-bac share)."""
     trust_search_elasticity: float = ranged(1.0, NON_NEGATIVE)
     """Search probability scales as (trust / initial trust) ** elasticity. assumption."""
     abandon_remote: float = ranged(0.18, PROBABILITY)
@@ -336,9 +341,9 @@ class MarketParams:
     """Fit to a self-employed holder's need; only quality specialists design for them.
     assumption (seed article)."""
     remote_share: list[float] = field(default_factory=lambda: [0.03, 0.05, 0.15, 0.3])
-    """Share of remote courses in a new catalogue, per strategy, before the lockdowns (later
-    catalogues follow the market's remote share if higher). assumption, near the 6% of
-    trainings fully remote in 2019 (DARES)."""
+    """Share of remote courses in a new catalogue, per strategy (a strategy's way of delivering;
+    lockdowns move existing courses online for a while). assumption, near the 6% of trainings
+    fully remote in 2019 (DARES)."""
     remote_conversion: float = ranged(0.12, PROBABILITY)
     """Probability an in-person offer moves online for good in a lockdown month (in-person
     courses cannot be bought in those months). fitted (51% of trainings fully remote in 2021,
@@ -382,7 +387,8 @@ class MarketParams:
     generalist, opportunist, shell). assumption: about 2 M entries a year over ~20,000 active
     organisations is ~8 per organisation a month on average; small in-person specialists are
     below the mean, scalable e-learning sellers far above it; a shell delivers nothing, so its
-    limit is the paperwork of its network."""
+    limit is the paperwork of its network. Places bind honest purchases and pressured
+    sign-ups (trainees enrolled); takeovers and ghost dossiers enrol nobody and use none."""
     remote_reversion: float = ranged(0.04, PROBABILITY)
     """Monthly probability that a course moved online in a lockdown goes back to in-person
     delivery once lockdowns are over. assumption: half back within ~1.5 years."""

@@ -1,7 +1,7 @@
 """The package's folders are its architecture: imports point only downward, with no cycle.
 
 An `ast` walk over every module of sim/ collects every import (module level, inside functions
-and under TYPE_CHECKING alike) and checks it against the layer order of docs/ODD.md §8 and the
+and under TYPE_CHECKING alike) and checks it against the layer order of docs/ODD.md §2 and the
 README: core -> params, outcomes -> state -> platform -> agents -> processes -> model -> api,
 results, config, calibration -> tooling -> the package face.
 """

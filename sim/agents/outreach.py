@@ -86,6 +86,7 @@ def canvass(
     pressured = reachable(world, targets, MIN_TARGET_BALANCE_EUR) & (
         u[1] < success * world.platform_ease * pop.vulnerability[targets]
     )
+    # Rows are drawn independently, so the first in row order are a random subset.
     holders = targets[pressured][: max(0, org.capacity_left)]
     offers = pick_offers(world, org, holders.size, rng)
     if offers is None or holders.size == 0:

@@ -74,7 +74,7 @@ def require_qualiopi(world: World, month: int) -> None:
 
 def restrict_business_creation(world: World, month: int) -> None:
     """Withdraw business-creation offers of opportunists and shells, and some generalists'."""
-    rng = world.streams.get("regulator", month)
+    rng = world.streams.get("regulator", month, salt=2)
     offers = world.offers
     for org in world.listed_organisations():
         ids = org.offers[offers.topic[org.offers] == BUSINESS_CREATION]
@@ -151,6 +151,7 @@ def remove_members(world: World, org: OrganisationLike, n: int, recover: bool) -
     org.weight -= n
     world.recorder.add("organisations_delisted", world.month, n / world.scale)
     _claw_back(world, org, share, recover)
+    _sanction_network(world, org)
 
 
 def delist(world: World, org: OrganisationLike, recover: bool) -> None:
@@ -158,8 +159,7 @@ def delist(world: World, org: OrganisationLike, recover: bool) -> None:
     org.delist()
     world.recorder.add("organisations_delisted", world.month, org.weight / world.scale)
     _claw_back(world, org, 1.0, recover)
-    if org.network is not None and org.network in world.network_by_id:
-        world.network_by_id[org.network].sanctioned = True
+    _sanction_network(world, org)
 
 
 def _claw_back(world: World, org: OrganisationLike, share: float, recover: bool) -> None:
@@ -169,3 +169,9 @@ def _claw_back(world: World, org: OrganisationLike, share: float, recover: bool)
     if recover and fraud_paid.sum() > 0:
         ledger.recover(world, fraud_paid * world.params.platform.clawback_share)
         world.recorder.add("fraud_detected_eur", world.month, float(fraud_paid.sum()))
+
+
+def _sanction_network(world: World, org: OrganisationLike) -> None:
+    """A network whose shell (or one of its shells) is delisted counts as sanctioned."""
+    if org.network is not None and org.network in world.network_by_id:
+        world.network_by_id[org.network].sanctioned = True

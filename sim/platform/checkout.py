@@ -101,7 +101,7 @@ def checkout(world: World, d: Dossiers, rng: np.random.Generator) -> Dossiers:
         return d
     d.draws = rng.random((N_STAGES, len(d)))
     rec, month, policy = world.recorder, world.month, world.policy
-    if d.kind != LEGIT:
+    if d.kind != LEGIT and (d.kind != PRESSURED or d.network is not None):
         rec.add("fraud_attempts", month, len(d))
         rec.add(f"fraud_attempts_{CHANNELS[d.kind - 1]}", month, len(d))
     d = _identity_check(world, d)
@@ -215,7 +215,8 @@ def identity_give_up(world: World) -> float:
     give_up = plat.id_give_up_missing[policy.identity_level] * 0.5 ** (
         since / plat.id_give_up_half_life_months
     )
-    if world.month >= world.context.france_identite:
+    verified = REQUIRED_ID[policy.identity_level] == ID_VERIFIED
+    if verified and world.month >= world.context.france_identite:
         give_up *= 1.0 - plat.france_identite_relief
     return give_up
 
@@ -281,6 +282,8 @@ def _enrol(world: World, d: Dossiers, public: NDArray[np.float64]) -> None:
     pop.enrol_left[d.holders] = months.astype(np.int8)
     pop.enrol_relevance[d.holders] = d.relevance
     pop.need_topic[d.holders] = NO_NEED
+    first = d.holders[pop.uses[d.holders] == 0]
+    world.recorder.add_by_status("new_users", world.month, pop.status[first])
     pop.uses[d.holders] = np.minimum(pop.uses[d.holders], 254) + 1
     if world.policy.payment_on_attendance:
         pop.enrol_escrow[d.holders] = public

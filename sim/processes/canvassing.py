@@ -1,4 +1,4 @@
-"""Organisations' month on the supply side (ODD §7.4): delivery, places, prices, canvassing.
+"""Organisations' month on the supply side (ODD §7.5, §7.11): delivery, places, prices, canvassing.
 
 In a lockdown month some in-person courses move online; afterwards they drift back. Each
 organisation opens its places for the month (capacity), prices its catalogue, and opportunists

@@ -1,4 +1,4 @@
-"""Courses end (ODD §7.8): completion or abandonment, payment on attendance, skills, use, trust.
+"""Courses end (ODD §7.7): completion or abandonment, payment on attendance, skills, use, trust.
 
 Remote courses are abandoned far more often than in-person ones (DARES, 2021 cohort). A trainee
 who completes a course then uses what they learned, or not: what the DARES 2021 survey asked.

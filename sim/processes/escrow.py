@@ -1,4 +1,4 @@
-"""Escrowed fraudulent dossiers face the attendance check (ODD §7, payment on attendance).
+"""Escrowed fraudulent dossiers face the attendance check (ODD §7.6, payment on attendance).
 
 Under payment on attendance, takeover and ghost purchases wait in escrow until attendance is
 proven; fake attendance passes with a probability that grows with the network's experience.

@@ -1,4 +1,4 @@
-"""Fraud networks at work (ODD §7.5): shells, effort across channels, the month's schemes."""
+"""Fraud networks at work (ODD §7.5, §7.12): shells, effort across channels, the month's schemes."""
 
 from __future__ import annotations
 

@@ -63,17 +63,23 @@ class CanvassingBan(Lever):
     key = "canvassing_ban"
 
     def enact(self, world: World, value: Any, month: int) -> None:
+        if value and not world.policy.canvassing_ban:
+            world.policy.canvassing_ban_since = month
         world.policy.canvassing_ban = value
 
 
 class CanvassingEnforcement(Lever):
-    """Under a ban, each active canvasser is caught with this monthly probability."""
+    """Under a ban, each active canvasser is caught with this monthly probability.
+
+    What is caught is last month's canvassing, so only from the month after the ban starts.
+    """
 
     key = "canvassing_enforcement"
 
     def enact(self, world: World, value: Any, month: int) -> None:
         world.policy.canvassing_enforcement = value
-        if world.policy.canvassing_ban and value > 0:
+        policy = world.policy
+        if policy.canvassing_ban and month > policy.canvassing_ban_since and value > 0:
             regulator.enforce_canvassing_ban(world, value, month)
 
 

@@ -1,4 +1,4 @@
-"""Market dynamics (ODD §7.10): books closed, exits, imitation, entry of organisations and networks.
+"""Market dynamics (ODD §7.11, §7.12): books, exits, imitation, entry of organisations and networks.
 
 The money attracts entrants while margins are positive and they copy what pays best (DOMAIN.md
 §5 fact 6); loss-making organisations leave; networks leave after sanctions or losses.

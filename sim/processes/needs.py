@@ -30,13 +30,14 @@ from sim.state.world import World
 def arise_needs(world: World) -> None:
     """Awareness from media, word of mouth and advertising; needs arise and fade."""
     b, pop, signals = world.params.behaviour, world.population, world.signals
-    advertising = b.marketing_reach * signals.marketing_per_holder / 100.0
+    # Advertising's reach saturates (a concave response: the same people see the ads again).
+    advertising = 1.0 - np.exp(-b.marketing_reach * signals.marketing_per_holder / 100.0)
     word_of_mouth = b.word_of_mouth * signals.last_enrolments / pop.size
     rng = world.streams.get("awareness", world.month)
     learn = min(1.0, b.awareness_rate + word_of_mouth + advertising)
     spread_awareness(pop, learn, b.awareness_fade, rng)
     licence = licence_weight(b, world.policy.driving_licence_rule)
-    draw_needs(pop, b, min(1.0, advertising), world.streams.get("needs", world.month), licence)
+    draw_needs(pop, b, advertising, world.streams.get("needs", world.month), licence)
 
 
 def spread_awareness(
@@ -77,7 +78,8 @@ def draw_needs(
 ) -> None:
     """Needs arise (genuine, or induced by marketing) and unmet needs fade.
 
-    Genuine needs arise by status, and less after each course taken.
+    Genuine needs arise by status; both kinds scale with the holder's propensity to train and
+    fall after each course taken.
 
     `licence` (one weight per status) multiplies the weight of the driving-licence topic among
     new needs, then the topic shares are renormalised.
@@ -91,14 +93,17 @@ def draw_needs(
     rates = np.array(
         [b.need_rate_employee, b.need_rate_job_seeker, b.need_rate_self_employed], dtype=F32
     )
+    # Each holder's propensity to train (mean 1) scales both kinds of need, and each course
+    # taken lowers it: the most willing use their rights first, and the pool depletes.
     repeat = (F32(b.repeat_need_factor) ** np.arange(256, dtype=F32)).astype(F32)
+    receptive = pop.propensity * repeat[pop.uses]
     rate = (
         rates[pop.status]
         * np.where(pop.education != BAC_OR_ABOVE, F32(b.need_factor_below_bac), F32(1.0))
-        * repeat[pop.uses]
+        * receptive
     )
     genuine = free & (draw[1] < rate)
-    induced = free & ~genuine & pop.aware & (draw[1] < rate + induced_rate)
+    induced = free & ~genuine & pop.aware & (draw[1] < rate + F32(induced_rate) * receptive)
     new = np.flatnonzero(genuine | induced)
     if new.size == 0:
         return

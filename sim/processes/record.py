@@ -1,4 +1,4 @@
-"""Record the month's stocks (ODD §7.11), and the market signals read next month."""
+"""Record the month's stocks (ODD §4, Observation)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,4 @@ def record_stocks(world: World) -> None:
     active = world.offers.active_ids()
     rec.set(
         "mean_price_eur", month, float(world.offers.price[active].mean()) if active.size else 0.0
-    )
-    world.signals.remote_listed_share = (
-        float(world.offers.remote[active].mean()) if active.size else 0.0
     )

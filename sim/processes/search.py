@@ -1,4 +1,4 @@
-"""Search, choice and checkout (ODD §7.6): holders with a need look for a course and buy it.
+"""Search, choice and checkout (ODD §7.3, §7.4): holders with a need look for a course and buy it.
 
 The chance to search rises with the app's adoption and with trust; the platform shows ranked
 pages of offers (sim/platform/ranking.py), holders pick with a logit or find nothing fitting;

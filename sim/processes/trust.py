@@ -1,4 +1,4 @@
-"""Trust (ODD §7.9): scam news lowers everyone's trust a little; trust otherwise drifts back."""
+"""Trust (ODD §7.8): scam news lowers everyone's trust a little; trust otherwise drifts back."""
 
 from __future__ import annotations
 

@@ -16,6 +16,8 @@ class Policy:
     identity_since: int = 0
     """Month the identity level in force was first required."""
     canvassing_ban: bool = False
+    canvassing_ban_since: int = 0
+    """Month the ban in force came into force."""
     canvassing_enforcement: float = 0.0
     copayment_eur: float = 0.0
     copayment_exempt: tuple[str, ...] = ()

@@ -55,7 +55,9 @@ class Population:
     enrol_relevance: NDArray[np.float32]
     skills: NDArray[np.float32]
     uses: NDArray[np.uint8]
-    """Honest courses started so far: each one makes a further need less likely."""
+    """Courses started so far: each one makes a further need less likely."""
+    propensity: NDArray[np.float32]
+    """Propensity to train (mean 1): scales the chance of a need, genuine or induced."""
     ever_deterred: NDArray[np.bool_]
     """Has given up at least once because of a lever (to count persons, not events)."""
 
@@ -89,6 +91,7 @@ class Population:
         below_bac = education != BAC_OR_ABOVE
         susceptibility = rng.beta(2.0, 2.0 / p.vulnerability_mean - 2.0, n)
         vulnerability = np.minimum(1.0, susceptibility * np.where(below_bac, 1.5, 1.0)).astype(F32)
+        propensity = rng.gamma(p.propensity_shape, 1.0 / p.propensity_shape, n).astype(F32)
         ids = rng.random(n)
         digital_id = np.full(n, ID_NONE, dtype=np.int8)
         digital_id[ids < p.franceconnect_share] = ID_FRANCECONNECT
@@ -114,6 +117,7 @@ class Population:
             enrol_relevance=np.zeros(n, dtype=F32),
             skills=np.zeros(n, dtype=F32),
             uses=np.zeros(n, dtype=np.uint8),
+            propensity=propensity,
             ever_deterred=np.zeros(n, dtype=bool),
         )
 

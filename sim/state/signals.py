@@ -11,8 +11,6 @@ class Signals:
 
     buyer_balance: float
     """Mean balance of holders with rights (euros): what opportunists anchor prices on."""
-    remote_listed_share: float = 0.0
-    """Share of listed offers delivered remotely: new catalogues follow it."""
     last_enrolments: float = 0.0
     """Honest and pressured enrolments (simulated holders): word of mouth."""
     marketing_per_holder: float = 0.0

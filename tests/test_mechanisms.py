@@ -1,0 +1,200 @@
+"""Unit tests of the model v2 mechanisms, each alone on a small World (no month run).
+
+Capacity, supply at real-organisation scale, the lasting digital identity, hard selling's harm,
+the risk-based canvassing choice, licence rules, proportional anticipation, use of what was
+learned, and learning by practice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from sim.agents.fraud_networks import FraudNetwork
+from sim.agents.organisations import Organisation
+from sim.core.domain import (
+    ID_NONE,
+    IDENTITY_LEVELS,
+    LEGIT,
+    OPPORTUNIST,
+    PRESSURED,
+    TAKEOVER_CHANNEL,
+)
+from sim.platform.checkout import Dossiers, checkout, identity_give_up
+from sim.platform.ranking import result_pages
+from sim.processes.courses import use_probability
+from sim.processes.levers import CanvassingBan, CanvassingEnforcement, Copayment
+from sim.processes.needs import licence_weight
+from sim.processes.search import within_capacity
+from tests.conftest import small_world
+from tests.test_units import TOPIC, _offers
+
+
+def test_a_full_organisation_places_its_earliest_buyers_only():
+    orgs = np.array([5, 5, 5, 7, 7, 9])
+    priority = np.array([0.9, 0.1, 0.5, 0.3, 0.2, 0.4])
+    capacity = np.zeros(10, dtype=np.int64)
+    capacity[[5, 7, 9]] = [2, 5, 0]
+    placed = within_capacity(orgs, priority, capacity)
+    assert placed.tolist() == [False, True, True, True, True, False]
+
+
+def test_a_cohort_row_is_seen_as_often_as_its_members_and_a_shell_as_one_organisation():
+    """With query noise, a row standing for 100 organisations tops the page about 100 times as
+    often as a single organisation's identical offer (the best of 100 Gumbel draws)."""
+    world = small_world()
+    ids = _offers(world, 2)
+    world.offers.fit_general[ids] = 0.5  # identical offers
+    world.offers.organisation[ids] = [0, 1]
+    visibility = np.ones(2, dtype=np.float32)
+    rating = np.full(2, 0.5, dtype=np.float32)
+    copies = np.array([100.0, 1.0], dtype=np.float32)
+    noise = np.random.default_rng(0).gumbel(size=(4000, 2))
+    pages = result_pages(
+        world.offers, ids, visibility, rating, copies, TOPIC, False, "visibility", 1, 1.0, noise
+    )
+    shell_first = np.mean([page.ids[0] == ids[1] for page in pages])
+    assert 1 / 101 * 0.7 < shell_first < 1 / 101 * 1.3
+
+
+def test_giving_up_at_a_new_identity_level_halves_with_time_and_france_identite_helps():
+    world = small_world()
+    plat = world.params.platform
+    world.policy.identity_level = IDENTITY_LEVELS.index("franceconnect_plus")
+    world.policy.identity_since = 40
+    world.month = 40
+    first = identity_give_up(world)
+    world.month = 40 + round(plat.id_give_up_half_life_months)
+    assert abs(identity_give_up(world) / first - 0.5) < 0.03
+    world.month = world.context.france_identite
+    before = first * 0.5 ** ((world.month - 40) / plat.id_give_up_half_life_months)
+    assert abs(identity_give_up(world) - before * (1 - plat.france_identite_relief)) < 1e-12
+
+
+def test_a_holder_who_sets_out_to_get_the_identity_keeps_it_and_buys_on_a_later_search():
+    world = small_world()
+    plat = replace(world.params.platform, id_give_up_missing=[0.0] * 4, id_friction=[0.0] * 4)
+    world.params = replace(world.params, platform=plat)
+    world.policy.identity_level = IDENTITY_LEVELS.index("franceconnect_plus")
+    pop = world.population
+    holders = np.arange(10)
+    pop.digital_id[:10], pop.balance[:10], pop.need_topic[:10] = ID_NONE, 2000.0, TOPIC
+    ids = _offers(world, 1)
+
+    def attempt():
+        offers = np.resize(ids, 10)
+        d = Dossiers(holders, offers, world.offers.price[offers], LEGIT, np.ones(10, np.float32))
+        return checkout(world, d, np.random.default_rng(0))
+
+    assert len(attempt()) == 0  # this month they obtain the identity
+    assert world.recorder.series["identities_obtained"][0] == 10
+    assert len(attempt()) == 10  # next time they pass
+    assert world.recorder.series["deterred_holders"][0] == 0
+
+
+def test_deterred_persons_count_each_holder_once():
+    world = small_world()
+    world.policy.copayment_eur = 100.0
+    pop = world.population
+    pop.status[:3], pop.need_value[:3], pop.balance[:3] = 0, 10.0, 2000.0
+    ids = _offers(world, 1)
+    for _ in range(3):
+        pop.need_topic[:3] = TOPIC
+        offers = np.resize(ids, 3)
+        d = Dossiers(
+            np.arange(3), offers, world.offers.price[offers], LEGIT, np.ones(3, np.float32)
+        )
+        checkout(world, d, np.random.default_rng(1))
+    assert world.recorder.series["deterred_holders"][0] == 9
+    assert world.recorder.series["deterred_persons"][0] == 3
+
+
+def test_hard_selling_by_a_legal_organisation_is_harm_not_fraud_loss():
+    world = small_world()
+    seller = Organisation(world, OPPORTUNIST)
+    pop = world.population
+    holders = np.arange(5)
+    pop.balance[:5] = 3000.0
+    offers = np.resize(seller.offers, 5)
+    price = world.offers.fair_price[offers] * 2.0
+    relevance = np.zeros(5, dtype=np.float32)  # a course the holder does not need
+    checkout(
+        world, Dossiers(holders, offers, price, PRESSURED, relevance), np.random.default_rng(2)
+    )
+    series = world.recorder.series
+    assert series["hard_selling_enrolments"][0] == 5
+    assert series["fraud_loss_eur"][0] == 0.0
+    assert series["hard_selling_spend_eur"][0] == series["spend_eur"][0] > 0
+    # Nothing needed: every euro of rights spent is harm (overpayment plus wasted rights).
+    assert np.isclose(series["hard_selling_harm_eur"][0], price.sum())
+
+
+def test_stronger_enforcement_of_a_ban_stops_more_canvassers_smoothly():
+    world = small_world()
+    org = Organisation(world, OPPORTUNIST)
+    org.pressured_value = 5000.0
+    world.policy.canvassing_ban = True
+    shares = []
+    for enforcement in (0.0, 0.005, 0.01, 0.03, 0.1, 0.3):
+        world.policy.canvassing_enforcement = enforcement
+        org.decide_canvassing()
+        shares.append(org.canvassing)
+    assert shares[0] == 1 - world.params.market.law_abiding_share
+    assert all(a > b for a, b in zip(shares, shares[1:], strict=False))
+    assert shares[-1] < 0.01 < shares[2]
+
+
+def test_licence_rules_only_narrow_after_widening_and_spare_job_seekers_in_2026():
+    b = small_world().params.behaviour
+    car, every, first, cofinanced = (
+        licence_weight(b, rule)
+        for rule in ("car", "all_categories", "first_licence", "job_seekers_or_cofinanced")
+    )
+    assert (every > car).all() and (first < every).all()
+    assert cofinanced[1] == first[1] and (cofinanced[[0, 2]] < first[[0, 2]]).all()
+
+
+def test_the_rush_before_a_copayment_rise_is_proportional_to_the_rise():
+    world = small_world()
+    boosts = []
+    for rise in (2.23, 100.0):
+        Copayment({"2024-05": 100.0, "2025-01": 100.0 + rise}, world.n_months).apply(world, 71)
+        boosts.append(world.policy.search_boost - 1.0)
+    assert np.isclose(boosts[1] / boosts[0], 100.0 / 2.23)
+
+
+def test_use_of_what_was_learned_rises_with_quality_and_fit_and_falls_remote():
+    b = small_world().params.behaviour
+    low, high = np.float32(0.2), np.float32(0.9)
+    p = use_probability
+    assert p(b, high, low, False) > p(b, low, low, False)
+    assert p(b, low, high, False) > p(b, low, low, False)
+    assert p(b, low, low, True) < p(b, low, low, False)
+
+
+def test_networks_learn_a_channel_only_by_practising_it():
+    world = small_world()
+    network = FraudNetwork(world)
+    for _ in range(12):
+        network.record_success(TAKEOVER_CHANNEL, 200.0)
+        network.settle()
+    assert network.experience[TAKEOVER_CHANNEL] > 0.2
+    others = np.delete(network.experience, TAKEOVER_CHANNEL)
+    assert (others == 0).all()
+
+
+def test_enforcement_catches_canvassing_only_once_it_is_illegal():
+    world = small_world()
+    org = Organisation(world, OPPORTUNIST)
+    org.canvassing = 1.0
+    ban = CanvassingBan({"2019-06": True}, world.n_months)
+    enforcement = CanvassingEnforcement({"2019-06": 0.99}, world.n_months)
+    for month in (5, 6):
+        world.month = month
+        ban.apply(world, month)
+        enforcement.apply(world, month)
+        if month == 5:  # the ban's first month: last month's canvassing was legal
+            assert world.recorder.series["organisations_delisted"].sum() == 0
+            assert org.costs == 0.0
+    assert org.costs > 0.0  # caught the month after
