@@ -78,8 +78,17 @@ def preset_sweep(command_line: Sequence[str]) -> dict[str, str]:
 
 
 def sweep_jobs(command_line: Sequence[str]) -> list[list[str]]:
-    """Every job of a command line, a preset's sweep included."""
-    return expand_jobs(command_line, preset_sweep(command_line))
+    """Every job of a command line, a preset's sweep included.
+
+    Raises:
+        ConfigError: the command line cannot be parsed, or it sweeps over nothing (an empty
+            range or list) and so has no job.
+    """
+    jobs = expand_jobs(command_line, preset_sweep(command_line))
+    if not jobs:
+        empty = "a swept value is an empty range or list, so there is no job to run"
+        raise ConfigError("command line", " ".join(command_line), empty)
+    return jobs
 
 
 def check_jobs(jobs: Sequence[Sequence[str]]) -> list[SimParams]:
