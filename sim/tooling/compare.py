@@ -32,6 +32,7 @@ from sim.core.domain import STATUSES
 from sim.outcomes import OUTCOMES, STATUS_LABELS, Outcome
 from sim.results import atomic_write
 from sim.tooling.compare_figures import choose_figures
+from sim.tooling.manifest import SweepError
 from sim.tooling.stats import (
     CompareError,
     choose_baseline,
@@ -291,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
     try:
         report = write_report(folder, args.baseline)
-    except (CompareError, FileNotFoundError) as error:
+    except (CompareError, SweepError) as error:
         print(f"cpf-compare: {error}", file=sys.stderr)
         sys.exit(2)
     print(f"Report written to {report}")

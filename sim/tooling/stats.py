@@ -15,6 +15,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats as st
 
+from sim.tooling.tables import distinct_text
+
 
 class CompareError(ValueError):
     """A sweep folder or baseline that cannot be compared."""
@@ -148,4 +150,4 @@ def swept_parameters(runs: pd.DataFrame) -> list[str]:
     """Overridden parameters (columns before 'seed') that take more than one value."""
     columns = list(runs.columns)
     params = columns[columns.index("scenario") + 1 : columns.index("seed")]
-    return [p for p in params if runs[p].astype(str).nunique() > 1]
+    return [p for p in params if runs[p].map(distinct_text).nunique() > 1]
