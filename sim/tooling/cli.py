@@ -12,6 +12,7 @@ turns a callback's exceptions into warnings.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -30,7 +31,8 @@ from sim.tooling.jobs import (
     sweep_jobs,
 )
 from sim.tooling.manifest import SweepError, write_manifest
-from sim.tooling.runner import run_sweep_job
+from sim.tooling.runner import SWEEP_PID, run_sweep_job
+from sim.tooling.slurm import register_launchers
 from sim.tooling.tables import TABLE_FILES, aggregate, describe, problems
 
 CONFIG_FLAGS_WITH_VALUE = {"-cn", "--config-name", "-cp", "--config-path", "-cd", "--config-dir"}
@@ -59,6 +61,7 @@ def main() -> None:
     """Validate the command line, then hand over to Hydra (and, for a sweep, check its end)."""
     register_schema()
     register_run_name_resolver()
+    register_launchers()
     args = sys.argv[1:]
     if any(a in INFO_FLAGS for a in args):
         _run_job()
@@ -78,6 +81,7 @@ def main() -> None:
         return
     _start_sweep(plan)
     sys.argv += list(plan.hydra_overrides)
+    os.environ[SWEEP_PID] = str(os.getpid())  # local workers exit when this process dies
     started = time.perf_counter()
     failure = ""
     try:

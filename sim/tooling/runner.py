@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import socket
 import time
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ import sim.api
 from sim.config import to_params
 from sim.core.version import code_version
 from sim.results import atomic_write
+from sim.tooling.isolation import die_with_parent, exclusive, run_isolated
 from sim.tooling.jobs import register_run_name_resolver
 from sim.tooling.manifest import (
     DATA_FILES,
@@ -41,57 +41,69 @@ from sim.tooling.manifest import (
     write_json,
 )
 
+SWEEP_PID = "CPF_SIM_SWEEP_PID"  # set by the command line: the process running the sweep
+
 
 def run_sweep_job(
     cfg: DictConfig, overrides: Sequence[str], output_dir: str | Path
 ) -> dict[str, Any]:
     """Run one job of a sweep into `output_dir`, unless it is already complete there.
 
-    The run's failure (any exception from building parameters to saving results) is recorded
-    in run.json and error.txt and does not propagate, so the other jobs finish.
+    The job holds its folder's lock (`exclusive`) throughout, so a concurrent sweep into the
+    same folder waits and then finds the run complete. The run itself is simulated in a child
+    process (`run_isolated`); its failure (an exception, or the process killed) is recorded in
+    run.json and error.txt and does not propagate, so the other jobs finish. A local worker
+    process exits with the sweep's process (`die_with_parent`).
 
     Returns:
         the run record written to run.json (status 'ok', 'failed' or, for a reused run, the
         earlier record with 'skipped': True).
     """
+    if os.environ.get(SWEEP_PID) == str(os.getppid()):  # a local worker of the sweep
+        die_with_parent()
     folder = Path(output_dir)
     params = to_params(cfg)  # validated before the sweep started; cannot fail here
     key = run_hash(params)
-    previous = read_record(folder)
-    if (
-        previous is not None
-        and previous.get("hash") == key
-        and verify_run(folder, previous) is None
-    ):
-        _progress(folder, "skipped (complete)", 0.0)
-        return {**previous, "skipped": True}
-    for name in (*DATA_FILES, ERROR_FILE):  # stale files must not look complete
-        (folder / name).unlink(missing_ok=True)
-    record: dict[str, Any] = {
-        "run": folder.name,
-        "overrides": list(overrides),
-        "label": params.label,
-        "seed": params.seed,
-        "hash": key,
-        "version": code_version(),
-        "status": "running",
-        "error": None,
-        "started_at": now(),
-        "worker": f"{socket.gethostname()}:{os.getpid()}",
-    }
-    write_json(folder / RUN_FILE, record)
-    start = time.perf_counter()
-    try:
-        sim.api.run(params).save(folder)
-        record["files"] = file_facts(folder)
-        record["status"] = "ok"
-    except Exception as error:  # a sweep records a run's failure and goes on with the others
-        record["status"] = "failed"
-        record["error"] = f"{type(error).__name__}: {error}"
-        atomic_write(folder / ERROR_FILE, lambda p: p.write_text(traceback.format_exc()))
-    record["wall_time_s"] = round(time.perf_counter() - start, 3)
-    record["finished_at"] = now()
-    write_json(folder / RUN_FILE, record)
+    with exclusive(folder):
+        previous = read_record(folder)
+        if (
+            previous is not None
+            and previous.get("hash") == key
+            and not verify_run(folder, previous)
+        ):
+            _progress(folder, "skipped (complete)", 0.0)
+            return {**previous, "skipped": True}
+        for name in (*DATA_FILES, ERROR_FILE):  # stale files must not look complete
+            (folder / name).unlink(missing_ok=True)
+        record: dict[str, Any] = {
+            "run": folder.name,
+            "overrides": list(overrides),
+            "label": params.label,
+            "seed": params.seed,
+            "hash": key,
+            "version": code_version(),
+            "status": "running",
+            "error": None,
+            "started_at": now(),
+            "worker": f"{socket.gethostname()}:{os.getpid()}",
+        }
+        write_json(folder / RUN_FILE, record)
+        start = time.perf_counter()
+        failure = run_isolated(lambda: sim.api.run(params).save(folder))
+        if failure is None:
+            try:
+                record["files"] = file_facts(folder)
+            except (OSError, ValueError) as error:
+                failure = f"the run's files cannot be read back: {type(error).__name__}: {error}"
+        if failure is None:
+            record["status"] = "ok"
+        else:
+            record["status"] = "failed"
+            record["error"] = failure.splitlines()[0]
+            atomic_write(folder / ERROR_FILE, lambda p: p.write_text(failure + "\n"))
+        record["wall_time_s"] = round(time.perf_counter() - start, 3)
+        record["finished_at"] = now()
+        write_json(folder / RUN_FILE, record)
     _progress(folder, record["status"], record["wall_time_s"])
     return record
 
