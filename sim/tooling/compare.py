@@ -85,6 +85,8 @@ def _fmt(value: float, divisor: float = 1.0) -> str:
 
 
 def _interval(mean: float, lo: float, hi: float, divisor: float) -> str:
+    if not (math.isfinite(lo) and math.isfinite(hi)):  # one seed: no interval
+        return f"{_fmt(mean, divisor)} [n/a]"
     return f"{_fmt(mean, divisor)} [{_fmt(lo, divisor)}, {_fmt(hi, divisor)}]"
 
 
@@ -125,7 +127,8 @@ def _header(folder: Path, runs: pd.DataFrame, table: pd.DataFrame, baseline: str
         f"{first.get('start', '?')} to {first.get('end', '?')}. Code version: {versions}.",
         "",
         "All amounts are national equivalents summed over the run (trust: the last month). "
-        "Intervals are 95% confidence intervals of the mean over seeds (t distribution).",
+        "Intervals are 95% confidence intervals of the mean over seeds (t distribution)"
+        + ("; with one seed there is none ([n/a]): run more seeds." if seeds.min() < 2 else "."),
         "",
     ]
 

@@ -23,14 +23,18 @@ class CompareError(ValueError):
 
 
 def mean_ci(values: ArrayLike, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and `level` confidence interval of the mean (t distribution; the mean alone if n=1)."""
+    """Mean and `level` confidence interval of the mean (t distribution).
+
+    One value has no interval: its bounds are NaN (shown as n/a), never a zero-width interval
+    that would pass for certainty.
+    """
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     if x.size == 0:
         return math.nan, math.nan, math.nan
     mean = float(x.mean())
     if x.size == 1:
-        return mean, mean, mean
+        return mean, math.nan, math.nan
     half = float(st.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
     return mean, mean - half, mean + half
 
