@@ -36,7 +36,7 @@ NUMERIC = sorted(
     + ["seed"]
 )
 NON_FINITE = st.sampled_from(["nan", "inf", "-inf", "1e400", "-1e400"])
-WRONG_TYPE = st.sampled_from(["abc", "'1.5'", "[1,2]", "{a:1}", "true", "null"])
+WRONG_TYPE = st.sampled_from(["abc", "'1.5x'", "[1,2]", "{a:1}", "true", "null"])
 OUT_OF_RANGE = st.sampled_from(["-1e12", "-1", str(2**70), "1" * 400])
 FINITE = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(repr)
 
@@ -46,7 +46,7 @@ def _schedule(value: str) -> str:
 
 
 @settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

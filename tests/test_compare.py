@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sweep_helpers import smoke_sweep, sweep_env
+from sweep_helpers import copy_sweep, finished_smoke, sweep_env
 
 from sim.tooling.compare import write_report
 from sim.tooling.compare_plots import pareto_front
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return smoke_sweep(tmp_path_factory.mktemp("compare"), "hydra/launcher=basic")
+    return copy_sweep(finished_smoke(tmp_path_factory), tmp_path_factory.mktemp("compare"))
 
 
 def test_cpf_compare_writes_report_and_figures(sweep: Path) -> None:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sweep_helpers import SMOKE, cpf_sim, outcome_columns, smoke_sweep, sweep_env
+from sweep_helpers import (
+    SMOKE,
+    cpf_sim,
+    finished_smoke,
+    outcome_columns,
+    smoke_sweep,
+    sweep_env,
+)
 
 from sim.config import compose_config
 from sim.tooling.jobs import check_jobs, expand_jobs, run_name, sweep_jobs, sweep_name
@@ -20,8 +27,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.fixture(scope="module")
 def basic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    cwd = tmp_path_factory.mktemp("basic")
-    return smoke_sweep(cwd, "hydra/launcher=basic")
+    return finished_smoke(tmp_path_factory)
 
 
 def test_smoke_sweep_writes_tidy_tables(basic: Path) -> None:

@@ -3,7 +3,6 @@ command fails loudly when anything is missing, jobs never share a folder, names 
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sweep_helpers import SMOKE, cpf_sim, smoke_sweep, sweep_env
+from sweep_helpers import copy_sweep, cpf_sim, finished_smoke, sweep_env
 
 from sim.core.errors import ConfigError
 from sim.tooling.jobs import plan_sweep
@@ -25,13 +24,11 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A complete smoke sweep (4 runs), to be copied by the tests that alter it."""
-    return smoke_sweep(tmp_path_factory.mktemp("finished"), "hydra/launcher=basic")
+    return finished_smoke(tmp_path_factory)
 
 
 def _copy(finished: Path, tmp_path: Path) -> Path:
-    folder = tmp_path / SMOKE
-    shutil.copytree(finished, folder)
-    return folder
+    return copy_sweep(finished, tmp_path)
 
 
 def _python(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -127,20 +124,6 @@ def test_jobs_that_would_share_a_folder_are_refused_before_any_run(tmp_path: Pat
     assert not (tmp_path / "results").exists()
     with pytest.raises(ConfigError, match="share the run folder 'label=a_b'"):
         plan_sweep(["label=a?b,a_b"])  # folder names replace '?' by '_'
-
-
-def test_a_missing_run_fails_the_command_with_a_summary_and_resumes(
-    finished: Path, tmp_path: Path
-) -> None:
-    folder = _copy(finished, tmp_path)
-    record = json.loads((folder / "levers=none,seed=0" / RUN_FILE).read_text())
-    (folder / "levers=none,seed=0" / RUN_FILE).write_text(
-        json.dumps({**record, "status": "running"})
-    )
-    runs, _ = aggregate(folder)
-    assert dict(zip(runs["run"], runs["status"], strict=True))["levers=none,seed=0"] == "incomplete"
-    done = cpf_sim(tmp_path, "-m", "+experiment=smoke", "hydra/launcher=basic")
-    assert done.returncode == 0 and done.stdout.count("skipped (complete)") == 3
 
 
 def test_case_names_never_merge_distinct_values() -> None:

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sweep_helpers import SMOKE, cpf_sim, sweep_env
+from sweep_helpers import cpf_sim, sweep_env
 
 from sim.tooling.manifest import RUN_FILE
 from sim.tooling.tables import load_sweep
@@ -23,6 +23,8 @@ pytestmark = [
     pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc"),
 ]
 LOCAL = ("hydra/launcher=processes", "hydra.launcher.n_jobs=2")
+SHORT = ("+experiment=smoke", "end=2019-06")  # the smoke sweep, its runs cut to six months
+FOLDER = Path("results") / "sweeps" / "smoke__end=2019-06"
 
 
 def _parents() -> dict[int, int]:
@@ -57,13 +59,13 @@ def _statuses(folder: Path) -> list[str]:
 
 def test_a_killed_run_fails_alone_and_the_sweep_goes_on(tmp_path: Path) -> None:
     env = sweep_env(tmp_path, faults={"1": "kill"})  # runs with seed 1 are SIGKILLed
-    done = cpf_sim(tmp_path, "-m", "+experiment=smoke", *LOCAL, env=env)
+    done = cpf_sim(tmp_path, "-m", *SHORT, "hydra/launcher=basic", env=env)
     assert done.returncode == 1, done.stderr[-2000:]
-    runs, _ = load_sweep(tmp_path / SMOKE)
+    runs, _ = load_sweep(tmp_path / FOLDER)
     status = dict(zip(runs["seed"], runs["status"], strict=False))
     assert sorted(runs.loc[runs["status"] == "ok", "seed"]) == [0, 0], status
     assert runs.loc[runs["seed"] == 1, "error"].str.contains("killed by SIGKILL").all()
-    done = cpf_sim(tmp_path, "-m", "+experiment=smoke", *LOCAL)
+    done = cpf_sim(tmp_path, "-m", *SHORT, "hydra/launcher=basic")
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.count("skipped (complete)") == 2
 
@@ -72,14 +74,14 @@ def test_a_killed_sweep_takes_its_workers_with_it(tmp_path: Path) -> None:
     env = sweep_env(tmp_path, faults={"0": "sleep:120", "1": "sleep:120"})
     with open(tmp_path / "out.txt", "w") as out:
         sweep = subprocess.Popen(
-            [sys.executable, "-m", "sim", "-m", "+experiment=smoke", *LOCAL],
+            [sys.executable, "-m", "sim", "-m", *SHORT, *LOCAL],
             cwd=tmp_path,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
         deadline = time.time() + 120
-        while _statuses(tmp_path / SMOKE).count("running") < 2 and time.time() < deadline:
+        while _statuses(tmp_path / FOLDER).count("running") < 2 and time.time() < deadline:
             assert sweep.poll() is None, (tmp_path / "out.txt").read_text()[-2000:]
             time.sleep(0.3)
         family = _descendants(sweep.pid)
@@ -91,15 +93,15 @@ def test_a_killed_sweep_takes_its_workers_with_it(tmp_path: Path) -> None:
         time.sleep(0.3)
     alive = family & set(_parents())
     assert not alive, f"processes outlived the killed sweep: {sorted(alive)}"
-    done = cpf_sim(tmp_path, "-m", "+experiment=smoke", "hydra/launcher=basic")
+    done = cpf_sim(tmp_path, "-m", *SHORT, "hydra/launcher=basic")
     assert done.returncode == 0, done.stderr[-2000:]  # the same command resumes
-    assert set(load_sweep(tmp_path / SMOKE)[0]["status"]) == {"ok"}
+    assert set(load_sweep(tmp_path / FOLDER)[0]["status"]) == {"ok"}
 
 
 def test_two_sweeps_into_one_folder_never_run_a_job_twice(tmp_path: Path) -> None:
     log = tmp_path / "runs.log"
     env = sweep_env(tmp_path, faults={"0": "sleep:1", "1": "sleep:1"}, run_log=log)
-    command = [sys.executable, "-m", "sim", "-m", "+experiment=smoke", "hydra/launcher=basic"]
+    command = [sys.executable, "-m", "sim", "-m", *SHORT, "hydra/launcher=basic"]
     sweeps = [
         subprocess.Popen(
             command,
@@ -116,4 +118,4 @@ def test_two_sweeps_into_one_folder_never_run_a_job_twice(tmp_path: Path) -> Non
         assert sweep.returncode == 0, err[-2000:]
     runs = Counter(" ".join(line.split()[:2]) for line in log.read_text().splitlines())
     assert len(runs) == 4 and set(runs.values()) == {1}, runs
-    assert set(load_sweep(tmp_path / SMOKE)[0]["status"]) == {"ok"}
+    assert set(load_sweep(tmp_path / FOLDER)[0]["status"]) == {"ok"}
