@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 
-from sim.config import load_params
+from sim.config import check_numbers, load_params
 from sim.core.calendar import month_label
 from sim.core.version import code_version
 from sim.model import CPFModel
@@ -26,11 +27,16 @@ def run(
             scenario) with `overrides`, e.g. ["scenario=none", "regulation.copayment_eur=100"].
         overrides: Hydra-style overrides, used only when `params` is None.
         progress: show a progress bar over months.
+
+    Raises:
+        ConfigError: a parameter is invalid (one line naming its key), before any work.
     """
     if params is None:
         params = load_params(overrides)
     elif overrides:
         raise ValueError("give either params or overrides, not both")
+    else:
+        check_numbers(asdict(params))  # parameters built in Python skip the config's checks
     model = CPFModel(params)
     months = range(params.n_months)
     if progress:

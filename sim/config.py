@@ -4,12 +4,21 @@ The YAML under configs/ only sets values; the schema is the `SimParams` dataclas
 registered in Hydra's ConfigStore so that misspelled keys and wrong types are refused. Nothing
 is registered at import: `register_schema()` (idempotent) runs on first use, from
 `compose_config` or from the command line's entry point before Hydra starts.
+
+Checks made here, at the boundary, before any work (each a one-line `ConfigError` naming the
+key): every override names a known key or config group ("did you mean ..." for a misspelt
+one); a schedule written on the command line gives each date once; every number anywhere in
+the configuration is finite and fits in 64 bits (`check_numbers`, one generic walk, also run
+by `sim.run` on parameters built in Python); the run's label is safe as a folder name.
 """
 
 from __future__ import annotations
 
+import difflib
+import math
+import numbers
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -17,6 +26,7 @@ from typing import Any
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
+from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
@@ -26,6 +36,8 @@ from sim.params import SECTIONS, RegulationParams, SimParams
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 TOP_LEVEL = ("seed", "end", "label")
+INT64 = 2**63  # numbers are stored in 64-bit columns (parquet): whole numbers in [-2**63, 2**63)
+LABEL_LIMIT = 100  # characters: a label names run folders, whose names the file system limits
 
 
 _registered = False
@@ -61,11 +73,14 @@ def to_params(cfg: DictConfig) -> SimParams:
     levers = [f.name for f in fields(RegulationParams)]
     for key in cfg.regulation:
         if key not in levers:
-            raise ConfigError(
-                f"regulation.{key}",
-                cfg.regulation[key],
-                "unknown lever; allowed: " + ", ".join(levers),
-            )
+            raise ConfigError(f"regulation.{key}", cfg.regulation[key], _unknown(key, levers))
+    try:
+        values = OmegaConf.to_container(cfg, resolve=True)
+    except OmegaConfBaseException as error:
+        raise as_config_error(error) from None
+    assert isinstance(values, dict)
+    check_numbers({k: v for k, v in values.items() if k != "hydra"})
+    check_label(values.get("label"))
     sections: dict[str, Any] = {}
     for name in SECTIONS:
         try:
@@ -89,6 +104,7 @@ def compose_config(
         with_hydra: keep the `hydra` node (launcher, sweeper, ...) in the result.
     """
     register_schema()
+    check_overrides(overrides)
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
     try:
@@ -98,11 +114,155 @@ def compose_config(
             )
     except (HydraException, OmegaConfBaseException) as error:
         raise as_config_error(error, overrides) from None
+    except ConfigError:
+        raise
+    except (OverflowError, ValueError, TypeError, AttributeError) as error:
+        # OmegaConf lets some conversion errors through, e.g. an integer too large for a float
+        key = re.search(r"full_key: (\S+)", str(error))
+        name = key.group(1) if key else "command line"
+        raise ConfigError(name, _short(_given(name, overrides)), first_line(str(error))) from None
 
 
 def load_params(overrides: Sequence[str] = (), config_name: str = "config") -> SimParams:
     """`SimParams` for the default config with Hydra-style overrides, e.g. 'seed=3'."""
     return to_params(compose_config(overrides, config_name))
+
+
+def check_overrides(overrides: Sequence[str]) -> None:
+    """Refuse, before composing, overrides that Hydra would accept silently or crash on.
+
+    Every key must be a parameter, a lever, a section or a config group ("did you mean" for a
+    misspelt one: adding a new key with `+` is refused too); every number written must be
+    finite and fit in 64 bits; a schedule must not give a date twice.
+    """
+    try:
+        parsed = OverridesParser.create().parse_overrides(list(overrides))
+    except HydraException as error:
+        raise ConfigError("command line", " ".join(overrides), first_line(str(error))) from None
+    for override in parsed:
+        if override.is_hydra_override():
+            continue
+        key = override.key_or_group
+        text = override.input_line or ""
+        if not key:
+            raise ConfigError("command line", text, "each override is key=value, with a key")
+        _check_key(key, text.partition("=")[2])
+        if override.is_delete():
+            continue
+        value = override.value()
+        if not isinstance(value, str | int | float | bool | list | dict) and value is not None:
+            continue  # a sweep (a,b or range(...)): each job is checked on its own
+        check_numbers(value, key)
+        duplicate = _duplicate_key(text.partition("=")[2])
+        if duplicate is not None:
+            raise ConfigError(key, duplicate, "a schedule gives each date once")
+
+
+def check_numbers(value: Any, key: str = "") -> None:
+    """Refuse any number that is not finite or does not fit in 64 bits, at any depth.
+
+    The one generic check of numbers (parameters, list elements, schedule values): NaN would
+    pass every range check (`nan < low` is False), and infinities and huge integers cannot be
+    simulated or stored.
+
+    Raises:
+        ConfigError: naming the key of the first bad number (`a.b[2]`, `a.b[2024-05]`).
+    """
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            inner = f"{key}.{name}" if key and re.fullmatch(r"\w+", str(name)) else f"{key}[{name}]"
+            check_numbers(item, inner if key else str(name))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            check_numbers(item, f"{key}[{index}]")
+    elif isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return
+    elif isinstance(value, numbers.Integral):
+        if not -INT64 <= int(value) < INT64:
+            raise ConfigError(key, _short(value), "a whole number of at most 63 bits (< 2**63)")
+    elif not math.isfinite(float(value)):
+        raise ConfigError(key, value, "a finite number")
+
+
+def check_label(label: Any) -> None:
+    """A run's label names its folder: no path separator, no '..', at most LABEL_LIMIT chars."""
+    text = str(label)
+    if len(text) > LABEL_LIMIT:
+        raise ConfigError("label", _short(text), f"at most {LABEL_LIMIT} characters")
+    if not text or "/" in text or "\\" in text or ".." in text or text.startswith("."):
+        allowed = "a name for a folder: not empty, no '/', '\\' or '..', not starting with '.'"
+        raise ConfigError("label", text, allowed)
+    if any(not char.isprintable() for char in text):
+        raise ConfigError("label", text, "printable characters only")
+
+
+def _check_key(key: str, value: str) -> None:
+    """Refuse a key that is neither a parameter, a lever, a section nor a config group."""
+    if (CONFIG_DIR / key).is_dir() or key in TOP_LEVEL or key in SECTIONS:
+        return
+    section, _, name = key.partition(".")
+    if section == "regulation":
+        levers = [f.name for f in fields(RegulationParams)]
+        lever = name.split(".")[0]
+        if lever not in levers:
+            raise ConfigError(key, _short(value), _unknown(lever, levers, "regulation."))
+        return
+    known = [*TOP_LEVEL, *(f"{s}.{f.name}" for s, cls in SECTIONS.items() for f in fields(cls))]
+    if key not in known:
+        groups = sorted(
+            p.relative_to(CONFIG_DIR).as_posix()
+            for p in CONFIG_DIR.rglob("*")
+            if p.is_dir() and not p.relative_to(CONFIG_DIR).as_posix().startswith("hydra")
+        )
+        raise ConfigError(key, _short(value), _unknown(key, [*known, *groups]))
+
+
+def _unknown(key: str, allowed: Sequence[str], prefix: str = "") -> str:
+    """'unknown key; did you mean X?' (or the allowed keys of its section)."""
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key; did you mean {prefix}{close[0]}?"
+    section = key.rpartition(".")[0]
+    siblings = [a.rpartition(".")[2] for a in allowed if a.rpartition(".")[0] == section]
+    return "unknown key; allowed: " + ", ".join(siblings or allowed)
+
+
+def _duplicate_key(text: str) -> str | None:
+    """The first key a `{k: v, ...}` literal gives twice, at any depth (None if none)."""
+    stack: list[set[str]] = []
+    item, quote = "", ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+            item += char
+            continue
+        if char in "'\"":
+            quote = char
+        elif char in "{[(":
+            if char == "{":
+                stack.append(set())
+            item = ""
+            continue
+        elif char in "}])" or char == ",":
+            item = ""
+            if char == "}" and stack:
+                stack.pop()
+            continue
+        elif char == ":" and stack:
+            name = item.strip().strip("'\"")
+            if name in stack[-1]:
+                return name
+            stack[-1].add(name)
+            item = ""
+            continue
+        item += char
+    return None
+
+
+def _short(value: Any) -> Any:
+    """A value shortened for a one-line message (a 400-digit number stays readable)."""
+    text = str(value)
+    return value if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
 
 
 def as_config_error(error: Exception, overrides: Sequence[str] = ()) -> ConfigError:

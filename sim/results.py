@@ -6,7 +6,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,8 @@ import pandas as pd
 import yaml
 
 from sim.core.calendar import month_label
+from sim.core.errors import ConfigError
+from sim.params import SECTIONS, SimParams
 
 METRICS_FILE = "metrics.parquet"
 SUMMARY_FILE = "summary.json"
@@ -56,17 +58,71 @@ class Results:
 
 
 def load(path: str | Path) -> Results:
-    """Read a run folder written by `Results.save`."""
+    """Read a run folder written by `Results.save`, checking that every file is whole.
+
+    Raises:
+        FileNotFoundError: the folder holds no summary.json (not a complete run).
+        ValueError: a file is unreadable, truncated or inconsistent with the others; the
+            message (one line) names it.
+    """
     folder = Path(path)
     if not (folder / SUMMARY_FILE).exists():
         raise FileNotFoundError(f"{folder} holds no {SUMMARY_FILE}: not a complete cpf-sim run")
-    config_path = folder / CONFIG_FILE
-    config = yaml.safe_load(config_path.read_text()) if config_path.exists() else {}
-    return Results(
-        metrics=pd.read_parquet(folder / METRICS_FILE),
-        summary=json.loads((folder / SUMMARY_FILE).read_text()),
-        config=config,
-    )
+    readers: dict[str, Callable[[Path], Any]] = {
+        SUMMARY_FILE: lambda p: json.loads(p.read_text()),
+        CONFIG_FILE: lambda p: yaml.safe_load(p.read_text()),
+        METRICS_FILE: pd.read_parquet,
+    }
+    read = {}
+    for name, reader in readers.items():
+        try:
+            read[name] = reader(folder / name)
+        except (OSError, ValueError, yaml.YAMLError) as error:
+            why = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            message = f"{folder}: {name} is unreadable ({type(error).__name__}: {why})"
+            raise ValueError(message) from None
+    summary, config, metrics = read[SUMMARY_FILE], read[CONFIG_FILE], read[METRICS_FILE]
+    problem = _config_problem(config)
+    if problem is None and "months" in summary and len(metrics) != summary["months"]:
+        problem = (
+            f"{METRICS_FILE} has {len(metrics)} months, {SUMMARY_FILE} says {summary['months']}"
+        )
+    if problem is not None:
+        raise ValueError(f"{folder}: {problem}")
+    return Results(metrics=metrics, summary=summary, config=config)
+
+
+def _config_problem(config: Any) -> str | None:
+    """Why a loaded config.yaml is not a whole set of parameters (None if it is, or is {}).
+
+    A truncated file still parses as YAML: its last sections or keys are missing, or its last
+    value is cut short, so every section must hold every parameter and the whole must make
+    valid `SimParams`.
+    """
+    if config == {}:  # Results made by hand, without parameters
+        return None
+    where = f"{CONFIG_FILE} is truncated or invalid"
+    if not isinstance(config, dict):
+        return f"{where}: not a mapping"
+    expected = {"seed", "end", "label", *SECTIONS}
+    if set(config) != expected:
+        return f"{where}: keys {sorted(expected ^ set(config))} differ from SimParams"
+    sections = {}
+    for name, cls in SECTIONS.items():
+        fields_ = {f.name for f in fields(cls)}
+        given = config[name]
+        if not isinstance(given, dict) or set(given) != fields_:
+            found = set(given) if isinstance(given, dict) else set()
+            return f"{where}: section {name} lacks or adds {sorted(fields_ ^ found)}"
+        try:
+            sections[name] = cls(**given)
+        except (ConfigError, TypeError) as error:
+            return f"{where}: {name}.{error}"
+    try:
+        SimParams(seed=config["seed"], end=config["end"], label=config["label"], **sections)
+    except (ConfigError, TypeError) as error:
+        return f"{where}: {error}"
+    return None
 
 
 def metrics_frame(series: dict[str, Any], n_months: int) -> pd.DataFrame:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SMOKE = Path("results") / "sweeps" / "smoke"
@@ -59,6 +61,26 @@ def cpf_sim(
         text=True,
         timeout=300,
     )
+
+
+_FINISHED: dict[str, Path] = {}
+
+
+def finished_smoke(factory: pytest.TempPathFactory) -> Path:
+    """One complete smoke sweep (basic launcher) per test process, shared by every module.
+
+    Read it, never change it: copy it (`copy_sweep`) to alter or to write a report into it.
+    """
+    if "smoke" not in _FINISHED:
+        _FINISHED["smoke"] = smoke_sweep(factory.mktemp("finished_smoke"), "hydra/launcher=basic")
+    return _FINISHED["smoke"]
+
+
+def copy_sweep(folder: Path, cwd: Path) -> Path:
+    """A copy of a sweep folder at `cwd`/results/sweeps/smoke (where the same command finds it)."""
+    target = cwd / SMOKE
+    shutil.copytree(folder, target)
+    return target
 
 
 def smoke_sweep(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Path:

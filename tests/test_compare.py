@@ -10,11 +10,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sweep_helpers import smoke_sweep, sweep_env
+from sweep_helpers import copy_sweep, finished_smoke, sweep_env
 
 from sim.tooling.compare import write_report
 from sim.tooling.compare_plots import pareto_front
-from sim.tooling.stats import CompareError, choose_baseline, paired_differences, paired_test
+from sim.tooling.stats import (
+    CompareError,
+    choose_baseline,
+    mean_ci,
+    paired_differences,
+    paired_test,
+)
 from sim.tooling.tables import METRICS_TABLE, RUNS_TABLE
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -22,7 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return smoke_sweep(tmp_path_factory.mktemp("compare"), "hydra/launcher=basic")
+    return copy_sweep(finished_smoke(tmp_path_factory), tmp_path_factory.mktemp("compare"))
 
 
 def test_cpf_compare_writes_report_and_figures(sweep: Path) -> None:
@@ -64,6 +70,20 @@ def test_bad_baseline_is_one_line_and_exit_2(sweep: Path) -> None:
     )
     assert done.returncode == 2
     assert "nope" in done.stderr and "identity_check" in done.stderr
+
+
+def test_one_seed_has_no_interval_rather_than_a_zero_width_one(tmp_path: Path) -> None:
+    assert all(math.isnan(v) for v in mean_ci([5.0])[1:])
+    folder = tmp_path / "one_seed"
+    _fake_grid(folder)
+    runs = pd.read_parquet(folder / RUNS_TABLE)
+    runs[runs["seed"] == 0].to_parquet(folder / RUNS_TABLE)
+    report = write_report(folder).read_text()
+    assert "[n/a]" in report and "with one seed there is none" in report
+    for line in report.splitlines():
+        if line.startswith("| x=0.1, y=a |"):
+            value = line.split("|")[3].strip().split(" [")[0]
+            assert f"{value} [{value}, {value}]" not in line, line  # no zero-width interval
 
 
 def test_paired_test() -> None:

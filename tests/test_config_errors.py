@@ -18,6 +18,29 @@ BAD_INPUT = [
     ("population.holdrs=5", "population.holdrs", "5"),
     ("population.holders=abc", "population.holders", "abc"),
     ("regulation.copayment=100", "regulation.copayment", "copayment"),
+    # non-finite numbers, wherever they are (issue 8)
+    ("behaviour.search_rate=nan", "behaviour.search_rate", "nan"),
+    ("regulation.copayment_eur=inf", "regulation.copayment_eur", "inf"),
+    ("regulation.copayment_eur=-inf", "regulation.copayment_eur", "inf"),
+    ("regulation.copayment_eur={2024-05:nan}", "regulation.copayment_eur[2024-05]", "nan"),
+    (
+        "regulation.price_cap_by_topic_eur=[1,2,3,4,5,6,nan]",
+        "regulation.price_cap_by_topic_eur[6]",
+        "nan",
+    ),
+    ("population.share_job_seeker=1e400", "population.share_job_seeker", "inf"),
+    # numbers too large to simulate or store
+    ("behaviour.search_rate=" + "1" * 400, "behaviour.search_rate", "400 characters"),
+    ("seed=" + str(2**70), "seed", str(2**70)),
+    # keys that do not exist, even with '+'
+    ("+population.holder=5000", "population.holder", "population.holders"),
+    ("populaton.holders=5", "populaton.holders", "population.holders"),
+    ("=5", "command line", "=5"),
+    # labels name folders
+    ("label=a/../../x", "label", "a/../../x"),
+    ("label=" + "a" * 5000, "label", "5000 characters"),
+    # a schedule gives each date once
+    ("regulation.copayment_eur={2024-05:100,2024-05:200}", "regulation.copayment_eur", "2024-05"),
 ]
 
 
@@ -42,6 +65,10 @@ def test_bad_input_raises_a_config_error_naming_key_and_value(override, key, val
         ("regulation.identity_check=fingerprint", "franceconnect_plus"),
         ("regulation.copayment_exempt=[retired]", "employer_topup"),
         ("population.holdrs=5", "holders"),
+        ("population.holdrs=5", "did you mean population.holders?"),
+        ("regulation.copaymnt_eur=5", "did you mean regulation.copayment_eur?"),
+        ("behaviour.search_rate=nan", "a finite number"),
+        ("seed=" + str(2**64), "2**63"),
     ],
 )
 def test_the_message_says_what_is_allowed(override, allowed):

@@ -7,16 +7,16 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from sweep_helpers import ROOT, smoke_sweep, sweep_env
+from sweep_helpers import ROOT, finished_smoke, sweep_env
 
 NOTEBOOK = ROOT / "experiments" / "notebooks" / "compare_scenarios.ipynb"
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_compare_notebook_runs_on_the_smoke_sweep(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    folder = smoke_sweep(tmp_path, "hydra/launcher=basic")
+    folder = finished_smoke(tmp_path_factory)
     for key, value in sweep_env(tmp_path, CPF_SWEEP=str(folder)).items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")

@@ -90,3 +90,29 @@ def test_lever_changes_of_a_custom_schedule_are_exact():
 def test_no_lever_no_change():
     results = simulate("scenario=none", "end=2019-12", holders=TINY)
     assert results.summary["lever_changes"] == {}
+
+
+def test_a_truncated_or_damaged_run_folder_is_refused(tmp_path):
+    """`load` never returns parameters or series cut short (issue 8)."""
+    results = simulate("scenario=none", "end=2019-03", holders=TINY)
+    folder = results.save(tmp_path / "run")
+    config = (folder / "config.yaml").read_bytes()
+    loaded = []
+    cuts = {*range(0, len(config), max(1, len(config) // 60)), len(config) - 2, len(config) - 1}
+    for cut in sorted(cuts):  # the file cut short anywhere (60 places, and its last bytes)
+        (folder / "config.yaml").write_bytes(config[:cut])
+        try:
+            loaded.append(load(folder).config)
+        except ValueError as error:
+            assert "\n" not in str(error) and "config.yaml" in str(error), str(error)
+    assert all(c == results.config for c in loaded), "a truncated config.yaml was accepted"
+    (folder / "config.yaml").write_bytes(config)
+    assert load(folder).config == results.config
+    metrics = (folder / "metrics.parquet").read_bytes()
+    (folder / "metrics.parquet").write_bytes(metrics[: len(metrics) // 2])
+    with pytest.raises(ValueError, match="metrics.parquet is unreadable"):
+        load(folder)
+    (folder / "metrics.parquet").write_bytes(metrics)
+    (folder / "summary.json").write_text((folder / "summary.json").read_text()[:50])
+    with pytest.raises(ValueError, match="summary.json is unreadable"):
+        load(folder)

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sweep_helpers import cpf_sim, outcome_columns, smoke_sweep, sweep_env
+from sweep_helpers import (
+    SMOKE,
+    cpf_sim,
+    finished_smoke,
+    outcome_columns,
+    smoke_sweep,
+    sweep_env,
+)
 
 from sim.config import compose_config
 from sim.tooling.jobs import check_jobs, expand_jobs, run_name, sweep_jobs, sweep_name
@@ -20,8 +27,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.fixture(scope="module")
 def basic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    cwd = tmp_path_factory.mktemp("basic")
-    return smoke_sweep(cwd, "hydra/launcher=basic")
+    return finished_smoke(tmp_path_factory)
 
 
 def test_smoke_sweep_writes_tidy_tables(basic: Path) -> None:
@@ -58,7 +64,12 @@ def test_joblib_with_two_workers_gives_the_same_results(basic: Path, tmp_path: P
 
 def test_rerun_skips_complete_runs_and_reruns_failed_ones(tmp_path: Path) -> None:
     env = sweep_env(tmp_path, faults={"1": "raise"})
-    folder = smoke_sweep(tmp_path, "hydra/launcher=basic", env=env)
+    done = cpf_sim(tmp_path, "-m", "+experiment=smoke", "hydra/launcher=basic", env=env)
+    assert done.returncode == 1, done.stderr[-2000:]  # a failed run fails the sweep's command
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("cpf-sim: sweep incomplete: 2 failed of 4 runs"), last
+    assert "run the same command again to resume" in last
+    folder = tmp_path / SMOKE
     runs, metrics = load_sweep(folder)
     failed = runs[runs["status"] == "failed"]
     assert sorted(failed["seed"]) == [1, 1]

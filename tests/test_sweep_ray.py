@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sweep_helpers import outcome_columns, smoke_sweep
+from sweep_helpers import finished_smoke, outcome_columns, smoke_sweep
 
 from sim.tooling.tables import load_sweep
 
@@ -20,13 +20,11 @@ pytestmark = [
 ]
 
 
-def test_ray_launcher_matches_basic(tmp_path: Path) -> None:
-    (tmp_path / "ray").mkdir()
-    (tmp_path / "basic").mkdir()
-    ray = smoke_sweep(
-        tmp_path / "ray", "hydra/launcher=ray_local", "hydra.launcher.ray.init.num_cpus=2"
-    )
-    basic = smoke_sweep(tmp_path / "basic", "hydra/launcher=basic")
+def test_ray_launcher_matches_basic(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    ray = smoke_sweep(tmp_path, "hydra/launcher=ray_local", "hydra.launcher.ray.init.num_cpus=2")
+    basic = finished_smoke(tmp_path_factory)
     ray_runs, ray_metrics = load_sweep(ray)
     basic_runs, basic_metrics = load_sweep(basic)
     assert set(ray_runs["status"]) == {"ok"} and len(ray_runs) == 4

@@ -1,12 +1,20 @@
 """`cpf-sim` / `python -m sim`: the Hydra command line, a thin shell around `sim.run`.
 
-Every job of the command line (each combination of a sweep) is composed and validated before
-Hydra starts, so bad input stops with one line and exit code 2 and nothing is written.
+Before Hydra starts, every job of the command line (each combination of a sweep) is composed
+and validated, and a sweep's folder, jobs and run folder names are settled (`plan_sweep`):
+bad input or two jobs sharing a folder stop with one line and exit code 2, and nothing is
+written. A sweep's manifest (sweep.json) is written and its old tables removed before the
+first run; after Hydra returns (or fails), the tables are rebuilt from the run folders and the
+command exits 0 only if every run is complete, else 1 with a one-line summary of what is
+missing and how to resume. These checks live here, not in a Hydra callback, because Hydra
+turns a callback's exceptions into warnings.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -16,16 +24,20 @@ from omegaconf import DictConfig
 from sim.config import CONFIG_DIR, register_schema, to_params
 from sim.core.errors import ConfigError
 from sim.tooling.jobs import (
+    SweepPlan,
     check_jobs,
-    constant_keys,
+    plan_sweep,
     register_run_name_resolver,
     sweep_jobs,
-    sweep_name,
 )
-from sim.tooling.runner import run_sweep_job
+from sim.tooling.manifest import SweepError, write_manifest
+from sim.tooling.runner import SWEEP_PID, run_sweep_job
+from sim.tooling.slurm import register_launchers
+from sim.tooling.tables import TABLE_FILES, aggregate, describe, problems
 
 CONFIG_FLAGS_WITH_VALUE = {"-cn", "--config-name", "-cp", "--config-path", "-cd", "--config-dir"}
-SWEEPS_DIR = "results/sweeps"
+INFO_FLAGS = ("--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c")
+PROG = "cpf-sim"
 
 
 @hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
@@ -46,38 +58,75 @@ def _run_job(cfg: DictConfig) -> None:
 
 
 def main() -> None:
-    """Validate the command line, then hand over to Hydra."""
+    """Validate the command line, then hand over to Hydra (and, for a sweep, check its end)."""
     register_schema()
     register_run_name_resolver()
+    register_launchers()
     args = sys.argv[1:]
-    if not any(a in ("--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c") for a in args):
-        overrides = [a for a in args if not a.startswith("-") and not _is_flag_value(args, a)]
-        try:
-            jobs = sweep_jobs(overrides)
-            check_jobs(jobs)
-            if any(a in ("-m", "--multirun") for a in args):
-                sys.argv += sweep_overrides(overrides, jobs)
-        except ConfigError as error:
-            print(f"cpf-sim: config error: {error}", file=sys.stderr)
-            sys.exit(2)
-    _run_job()
+    if any(a in INFO_FLAGS for a in args):
+        _run_job()
+        return
+    overrides = [a for a in args if not a.startswith("-") and not _is_flag_value(args, a)]
+    sweep = any(a in ("-m", "--multirun") for a in args)
+    try:
+        if sweep:
+            plan = plan_sweep(overrides)
+            check_jobs(plan.jobs)
+        else:
+            check_jobs(sweep_jobs(overrides))
+    except ConfigError as error:
+        _stop(f"config error: {error}", 2)
+    if not sweep:
+        _run_job()
+        return
+    _start_sweep(plan)
+    sys.argv += list(plan.hydra_overrides)
+    os.environ[SWEEP_PID] = str(os.getpid())  # local workers exit when this process dies
+    started = time.perf_counter()
+    failure = ""
+    try:
+        _run_job()
+    except SystemExit as stop:  # Hydra reports an error in a launcher or job and exits 1
+        failure = f"the sweep stopped early (exit {stop.code}); "
+    sys.exit(_finish_sweep(plan, failure, time.perf_counter() - started))
 
 
-def sweep_overrides(overrides: list[str], jobs: list[list[str]]) -> list[str]:
-    """Hydra overrides a sweep needs: its folder under results/sweeps/ and its run names.
+def _start_sweep(plan: SweepPlan) -> None:
+    """Write sweep.json and remove the old tables, so that a failed sweep leaves none stale."""
+    try:
+        write_manifest(plan)
+        for name in TABLE_FILES:
+            (plan.sweep_dir / name).unlink(missing_ok=True)
+    except OSError as error:
+        _stop(f"cannot prepare the sweep folder {plan.sweep_dir}: {error}", 1)
 
-    The sweep folder is named after the command line (`results/sweeps/<preset>__<overrides>`),
-    unless `hydra.sweep.dir` is given, so that running the same sweep again finds its complete
-    runs and skips them; overrides that do not vary between jobs are left out of run names.
-    """
-    extra = []
-    given = {o.split("=", 1)[0].lstrip("+~") for o in overrides}
-    if "hydra.sweep.dir" not in given:
-        extra.append(f"hydra.sweep.dir='{SWEEPS_DIR}/{sweep_name(overrides)}'")
-    if "hydra.job.config.override_dirname.exclude_keys" not in given:
-        quoted = ",".join(f"'{key}'" for key in constant_keys(jobs))
-        extra.append(f"hydra.job.config.override_dirname.exclude_keys=[{quoted}]")
-    return extra
+
+def _finish_sweep(plan: SweepPlan, failure: str, seconds: float) -> int:
+    """Rebuild the tables from the runs; report and return the exit code (0: all complete)."""
+    folder = plan.sweep_dir
+    resume = "run the same command again to resume (complete runs are skipped)"
+    try:
+        runs, _ = aggregate(folder)
+    except (OSError, SweepError) as error:
+        print(
+            f"{PROG}: sweep error: {failure}its tables could not be written into {folder} "
+            f"({type(error).__name__}: {error}); rebuild them with "
+            f"`python -m sim.tooling.tables {folder}` or {resume}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"\n{describe(runs)}\nTables written to {folder} ({seconds:.0f} s)", flush=True)
+    missing = problems(runs)
+    if missing is None and not failure:
+        return 0
+    what = missing or "every run is complete"
+    print(f"{PROG}: sweep incomplete: {failure}{what}; {resume}", file=sys.stderr)
+    return 1
+
+
+def _stop(message: str, code: int) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    sys.exit(code)
 
 
 def _is_flag_value(args: list[str], arg: str) -> bool:

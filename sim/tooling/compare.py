@@ -32,6 +32,7 @@ from sim.core.domain import STATUSES
 from sim.outcomes import OUTCOMES, STATUS_LABELS, Outcome
 from sim.results import atomic_write
 from sim.tooling.compare_figures import choose_figures
+from sim.tooling.manifest import SweepError
 from sim.tooling.stats import (
     CompareError,
     choose_baseline,
@@ -84,6 +85,8 @@ def _fmt(value: float, divisor: float = 1.0) -> str:
 
 
 def _interval(mean: float, lo: float, hi: float, divisor: float) -> str:
+    if not (math.isfinite(lo) and math.isfinite(hi)):  # one seed: no interval
+        return f"{_fmt(mean, divisor)} [n/a]"
     return f"{_fmt(mean, divisor)} [{_fmt(lo, divisor)}, {_fmt(hi, divisor)}]"
 
 
@@ -124,7 +127,8 @@ def _header(folder: Path, runs: pd.DataFrame, table: pd.DataFrame, baseline: str
         f"{first.get('start', '?')} to {first.get('end', '?')}. Code version: {versions}.",
         "",
         "All amounts are national equivalents summed over the run (trust: the last month). "
-        "Intervals are 95% confidence intervals of the mean over seeds (t distribution).",
+        "Intervals are 95% confidence intervals of the mean over seeds (t distribution)"
+        + ("; with one seed there is none ([n/a]): run more seeds." if seeds.min() < 2 else "."),
         "",
     ]
 
@@ -291,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
     try:
         report = write_report(folder, args.baseline)
-    except (CompareError, FileNotFoundError) as error:
+    except (CompareError, SweepError) as error:
         print(f"cpf-compare: {error}", file=sys.stderr)
         sys.exit(2)
     print(f"Report written to {report}")

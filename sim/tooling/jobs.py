@@ -7,7 +7,9 @@
   through the `cpf_run_name` resolver of `hydra.sweep.subdir` (configs/config.yaml), registered
   on first use by `register_run_name_resolver`;
 - `sweep_name` names the sweep's folder after its command line;
-- `check_jobs` composes and validates every job before anything runs.
+- `check_jobs` composes and validates every job before anything runs;
+- `plan_sweep` settles, before Hydra starts, the sweep's folder, its jobs and their folder
+  names, and refuses a sweep whose jobs would share a folder.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -31,6 +35,9 @@ from sim.params import SimParams
 # lever names, and no section is called 'levers').
 SHORT_PREFIXES = ("regulation.", "experiment.")
 NAME_LIMIT = 120
+SWEEPS_DIR = Path("results") / "sweeps"
+SWEEP_DIR_KEY = "hydra.sweep.dir"
+EXCLUDE_KEY = "hydra.job.config.override_dirname.exclude_keys"
 
 
 def expand_jobs(
@@ -78,8 +85,17 @@ def preset_sweep(command_line: Sequence[str]) -> dict[str, str]:
 
 
 def sweep_jobs(command_line: Sequence[str]) -> list[list[str]]:
-    """Every job of a command line, a preset's sweep included."""
-    return expand_jobs(command_line, preset_sweep(command_line))
+    """Every job of a command line, a preset's sweep included.
+
+    Raises:
+        ConfigError: the command line cannot be parsed, or it sweeps over nothing (an empty
+            range or list) and so has no job.
+    """
+    jobs = expand_jobs(command_line, preset_sweep(command_line))
+    if not jobs:
+        empty = "a swept value is an empty range or list, so there is no job to run"
+        raise ConfigError("command line", " ".join(command_line), empty)
+    return jobs
 
 
 def check_jobs(jobs: Sequence[Sequence[str]]) -> list[SimParams]:
@@ -205,3 +221,77 @@ def override_values(overrides: Sequence[str]) -> dict[str, Any]:
             value = json.dumps(OmegaConf.to_container(OmegaConf.create({"v": value}))["v"])  # type: ignore[index, call-overload]
         values[bare_key(override.get_key_element())] = value
     return values
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """What a sweep will run, settled before Hydra starts.
+
+    Attributes:
+        command_line: the overrides given (a preset's sweep not expanded).
+        sweeper_params: the preset's sweep (`hydra.sweeper.params`), if any.
+        jobs: every job's overrides, in Hydra's order.
+        names: each job's run folder, under `sweep_dir`.
+        sweep_dir: the sweep's folder.
+        hydra_overrides: overrides the command line adds for Hydra (folder, run names).
+    """
+
+    command_line: tuple[str, ...]
+    sweeper_params: dict[str, str]
+    jobs: tuple[tuple[str, ...], ...]
+    names: tuple[str, ...]
+    sweep_dir: Path
+    hydra_overrides: tuple[str, ...]
+
+
+def plan_sweep(command_line: Sequence[str], sweeps_dir: Path = SWEEPS_DIR) -> SweepPlan:
+    """Expand a sweep's command line, name its folder and each run's, refuse collisions.
+
+    The sweep folder is `sweeps_dir/<sweep_name>` unless `hydra.sweep.dir` is given (a fixed
+    folder: re-running the sweep must find its complete runs); overrides that do not vary
+    between jobs are left out of run names unless `hydra.job.config.override_dirname.
+    exclude_keys` is given.
+
+    Raises:
+        ConfigError: the command line has no job, or two jobs would share a run folder.
+    """
+    line = " ".join(command_line)
+    preset = preset_sweep(command_line)
+    jobs = expand_jobs(command_line, preset)
+    if not jobs:
+        empty = "a swept value is an empty range or list, so there is no job to run"
+        raise ConfigError("command line", line, empty)
+    given = {
+        o.get_key_element(): o.value()
+        for o in OverridesParser.create().parse_overrides(list(command_line))
+        if o.get_key_element() in (SWEEP_DIR_KEY, EXCLUDE_KEY)
+    }
+    extra = []
+    if SWEEP_DIR_KEY in given:
+        folder = str(given[SWEEP_DIR_KEY])
+        if "${" in folder:
+            raise ConfigError(SWEEP_DIR_KEY, folder, "a fixed folder (no ${...}), to re-run into")
+        sweep_dir = Path(folder)
+    else:
+        sweep_dir = sweeps_dir / sweep_name(command_line)
+        extra.append(f"{SWEEP_DIR_KEY}='{sweep_dir.as_posix()}'")
+    if EXCLUDE_KEY in given:
+        keys = given[EXCLUDE_KEY]
+        exclude = [str(key) for key in keys] if isinstance(keys, list) else [str(keys)]
+    else:
+        exclude = constant_keys(jobs)
+        extra.append(f"{EXCLUDE_KEY}=[{','.join(repr(key) for key in exclude)}]")
+    names = [run_name(job, exclude) for job in jobs]
+    shared = [name for name, count in Counter(names).items() if count > 1]
+    if shared:
+        first = [" ".join(job) for job, name in zip(jobs, names, strict=True) if name == shared[0]]
+        why = f"jobs '{first[0]}' and '{first[1]}' would share the run folder '{shared[0]}'"
+        raise ConfigError("command line", line, why)
+    return SweepPlan(
+        command_line=tuple(command_line),
+        sweeper_params=dict(preset),
+        jobs=tuple(tuple(job) for job in jobs),
+        names=tuple(names),
+        sweep_dir=sweep_dir,
+        hydra_overrides=tuple(extra),
+    )

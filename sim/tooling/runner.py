@@ -1,10 +1,13 @@
-"""Run one job of a sweep, and the Hydra callback that frames the sweep.
+"""Run one job of a sweep, and the Hydra callback every job process needs.
 
 `run_sweep_job` is the body of one job: it skips a run whose folder already holds a complete
-run with the same hash (resolved parameters + code version), records a run that raises
-(status 'failed' and the error) instead of stopping the sweep, and prints progress.
-`SweepCallback` writes the sweep's manifest (`sweep.json`) when the sweep starts and the
-tables (`sim.tooling.tables.aggregate`) when it ends.
+run with the same hash (resolved parameters + code version), complete meaning that its files
+match the sizes, checksums and row counts its run.json records (`verify_run`); it records a run
+that raises (status 'failed' and the error) instead of stopping the sweep, and prints progress.
+
+The sweep's manifest and tables are not written here but by the command line, before Hydra
+starts and after it returns (`sim.tooling.cli`): Hydra turns any exception raised in a callback
+into a warning, so nothing that must stop a sweep can live in one.
 """
 
 from __future__ import annotations
@@ -12,30 +15,33 @@ from __future__ import annotations
 import os
 import socket
 import time
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 import sim.api
 from sim.config import to_params
 from sim.core.version import code_version
-from sim.results import SUMMARY_FILE, atomic_write
+from sim.results import atomic_write
+from sim.tooling.isolation import die_with_parent, exclusive, run_isolated
 from sim.tooling.jobs import register_run_name_resolver
 from sim.tooling.manifest import (
+    DATA_FILES,
     ERROR_FILE,
     RUN_FILE,
+    file_facts,
     now,
     read_manifest,
     read_record,
     run_hash,
+    verify_run,
     write_json,
-    write_manifest,
 )
-from sim.tooling.tables import aggregate, describe
+
+SWEEP_PID = "CPF_SIM_SWEEP_PID"  # set by the command line: the process running the sweep
 
 
 def run_sweep_job(
@@ -43,47 +49,61 @@ def run_sweep_job(
 ) -> dict[str, Any]:
     """Run one job of a sweep into `output_dir`, unless it is already complete there.
 
-    The run's failure (any exception from building parameters to saving results) is recorded
-    in run.json and error.txt and does not propagate, so the other jobs finish.
+    The job holds its folder's lock (`exclusive`) throughout, so a concurrent sweep into the
+    same folder waits and then finds the run complete. The run itself is simulated in a child
+    process (`run_isolated`); its failure (an exception, or the process killed) is recorded in
+    run.json and error.txt and does not propagate, so the other jobs finish. A local worker
+    process exits with the sweep's process (`die_with_parent`).
 
     Returns:
         the run record written to run.json (status 'ok', 'failed' or, for a reused run, the
         earlier record with 'skipped': True).
     """
+    if os.environ.get(SWEEP_PID) == str(os.getppid()):  # a local worker of the sweep
+        die_with_parent()
     folder = Path(output_dir)
     params = to_params(cfg)  # validated before the sweep started; cannot fail here
     key = run_hash(params)
-    previous = read_record(folder)
-    complete = previous is not None and previous.get("status") == "ok"
-    if complete and previous.get("hash") == key and (folder / SUMMARY_FILE).exists():  # type: ignore[union-attr]
-        _progress(folder, "skipped (complete)", 0.0)
-        return {**previous, "skipped": True}  # type: ignore[dict-item]
-    (folder / SUMMARY_FILE).unlink(missing_ok=True)  # a stale summary must not look complete
-    (folder / ERROR_FILE).unlink(missing_ok=True)
-    record: dict[str, Any] = {
-        "run": folder.name,
-        "overrides": list(overrides),
-        "label": params.label,
-        "seed": params.seed,
-        "hash": key,
-        "version": code_version(),
-        "status": "running",
-        "error": None,
-        "started_at": now(),
-        "worker": f"{socket.gethostname()}:{os.getpid()}",
-    }
-    write_json(folder / RUN_FILE, record)
-    start = time.perf_counter()
-    try:
-        sim.api.run(params).save(folder)
-        record["status"] = "ok"
-    except Exception as error:  # a sweep records a run's failure and goes on with the others
-        record["status"] = "failed"
-        record["error"] = f"{type(error).__name__}: {error}"
-        atomic_write(folder / ERROR_FILE, lambda p: p.write_text(traceback.format_exc()))
-    record["wall_time_s"] = round(time.perf_counter() - start, 3)
-    record["finished_at"] = now()
-    write_json(folder / RUN_FILE, record)
+    with exclusive(folder):
+        previous = read_record(folder)
+        if (
+            previous is not None
+            and previous.get("hash") == key
+            and not verify_run(folder, previous)
+        ):
+            _progress(folder, "skipped (complete)", 0.0)
+            return {**previous, "skipped": True}
+        for name in (*DATA_FILES, ERROR_FILE):  # stale files must not look complete
+            (folder / name).unlink(missing_ok=True)
+        record: dict[str, Any] = {
+            "run": folder.name,
+            "overrides": list(overrides),
+            "label": params.label,
+            "seed": params.seed,
+            "hash": key,
+            "version": code_version(),
+            "status": "running",
+            "error": None,
+            "started_at": now(),
+            "worker": f"{socket.gethostname()}:{os.getpid()}",
+        }
+        write_json(folder / RUN_FILE, record)
+        start = time.perf_counter()
+        failure = run_isolated(lambda: sim.api.run(params).save(folder))
+        if failure is None:
+            try:
+                record["files"] = file_facts(folder)
+            except (OSError, ValueError) as error:
+                failure = f"the run's files cannot be read back: {type(error).__name__}: {error}"
+        if failure is None:
+            record["status"] = "ok"
+        else:
+            record["status"] = "failed"
+            record["error"] = failure.splitlines()[0]
+            atomic_write(folder / ERROR_FILE, lambda p: p.write_text(failure + "\n"))
+        record["wall_time_s"] = round(time.perf_counter() - start, 3)
+        record["finished_at"] = now()
+        write_json(folder / RUN_FILE, record)
     _progress(folder, record["status"], record["wall_time_s"])
     return record
 
@@ -109,10 +129,11 @@ def _progress(folder: Path, status: str, seconds: float) -> None:
 
 
 class SweepCallback(Callback):
-    """Hydra callback (configs/config.yaml, hydra.callbacks): manifest at start, tables at end.
+    """Hydra callback (configs/config.yaml, hydra.callbacks): run names in every job process.
 
-    Hydra sends its callbacks (pickled) to every process that runs jobs, before it names the
-    job's folder; the callback registers the run-name resolver there, on unpickling.
+    Hydra sends its callbacks (pickled) to every process that runs jobs (a local worker, a
+    SLURM task, a Ray worker) before it names the job's folder through the `cpf_run_name`
+    resolver; the callback registers that resolver when it is made and when it is unpickled.
     """
 
     def __init__(self) -> None:
@@ -121,23 +142,3 @@ class SweepCallback(Callback):
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         register_run_name_resolver()
-
-    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Record the jobs this sweep will run, for progress and for gaps in the tables."""
-        hydra_cfg = config.hydra
-        preset = hydra_cfg.sweeper.get("params")  # None for a sweep given on the command line
-        params = OmegaConf.to_container(preset, resolve=False) if preset else {}
-        write_manifest(
-            Path(hydra_cfg.sweep.dir),
-            list(hydra_cfg.overrides.task),
-            params,  # type: ignore[arg-type]
-            list(hydra_cfg.job.config.override_dirname.exclude_keys),
-        )
-
-    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Aggregate the run folders into runs.parquet and metrics.parquet."""
-        sweep_dir = Path(config.hydra.sweep.dir)
-        start = time.perf_counter()
-        runs, _ = aggregate(sweep_dir)
-        seconds = time.perf_counter() - start
-        print(f"\n{describe(runs)}\nTables written to {sweep_dir} in {seconds:.1f} s", flush=True)

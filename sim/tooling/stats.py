@@ -15,20 +15,26 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats as st
 
+from sim.tooling.tables import distinct_text
+
 
 class CompareError(ValueError):
     """A sweep folder or baseline that cannot be compared."""
 
 
 def mean_ci(values: ArrayLike, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and `level` confidence interval of the mean (t distribution; the mean alone if n=1)."""
+    """Mean and `level` confidence interval of the mean (t distribution).
+
+    One value has no interval: its bounds are NaN (shown as n/a), never a zero-width interval
+    that would pass for certainty.
+    """
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     if x.size == 0:
         return math.nan, math.nan, math.nan
     mean = float(x.mean())
     if x.size == 1:
-        return mean, mean, mean
+        return mean, math.nan, math.nan
     half = float(st.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
     return mean, mean - half, mean + half
 
@@ -148,4 +154,4 @@ def swept_parameters(runs: pd.DataFrame) -> list[str]:
     """Overridden parameters (columns before 'seed') that take more than one value."""
     columns = list(runs.columns)
     params = columns[columns.index("scenario") + 1 : columns.index("seed")]
-    return [p for p in params if runs[p].astype(str).nunique() > 1]
+    return [p for p in params if runs[p].map(distinct_text).nunique() > 1]

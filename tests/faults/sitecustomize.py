@@ -6,7 +6,8 @@ imports it at start-up in the command's process and in every worker process. It 
 
 - `CPF_TEST_FAULTS`: JSON object mapping a seed to a fault for runs with that seed:
   "raise" (RuntimeError), "kill" (the run's process sends itself SIGKILL, as the OOM killer
-  would), or "sleep:S" (sleep S seconds before running);
+  would), or "sleep:S" (sleep S seconds before running); the key "tables" with the value
+  "disk_full" makes writing a sweep's runs.parquet fail as on a full disk;
 - `CPF_TEST_RUN_LOG`: a file to which every run appends one line "<label> <seed> <pid>".
 """
 
@@ -39,3 +40,17 @@ if _FAULTS or _LOG:
         return _original(params, **kwargs)
 
     sim.api.run = _run
+
+if _FAULTS.get("tables") == "disk_full":
+    import errno
+
+    import sim.tooling.tables
+
+    _write = sim.tooling.tables.atomic_write
+
+    def _atomic_write(target, write):
+        if target.name == "runs.parquet":
+            raise OSError(errno.ENOSPC, "No space left on device (injected)", str(target))
+        return _write(target, write)
+
+    sim.tooling.tables.atomic_write = _atomic_write
