@@ -32,6 +32,7 @@ from sim.core.domain import STATUSES
 from sim.outcomes import OUTCOMES, STATUS_LABELS, Outcome
 from sim.results import atomic_write
 from sim.tooling.compare_figures import choose_figures
+from sim.tooling.displacement import displacement_section
 from sim.tooling.manifest import SweepError
 from sim.tooling.stats import (
     CompareError,
@@ -48,16 +49,19 @@ REPORT_FILE = "report.md"
 KEY_OUTCOMES = (
     "fraud_loss_eur",
     "fraud_enrolments",
+    "hard_selling_harm_eur",
     "legit_enrolments",
     "useful_enrolments",
+    "skill_gain",
     "deterred_holders",
+    "deterred_persons",
     "spend_eur",
     "useful_enrolments_self_employed",
     "mean_trust",
 )
 # What the levers buy (outcomes that should fall) and what they cost (outcomes they worsen).
-GAINS = ("fraud_loss_eur", "fraud_enrolments")
-COSTS = ("useful_enrolments", "legit_enrolments", "deterred_holders")
+GAINS = ("fraud_loss_eur", "fraud_enrolments", "hard_selling_harm_eur")
+COSTS = ("useful_enrolments", "legit_enrolments", "deterred_persons", "deterred_holders")
 
 
 def gain_sign(outcome: Outcome) -> int:
@@ -244,6 +248,7 @@ def build_report(folder: Path, baseline_name: str | None = None) -> tuple[str, d
         diffs = paired_differences(runs, baseline, columns)
         text += _effects_section(diffs, others, baseline, done)
         text += _who_pays_section(diffs, others, done) + _crn_note(diffs)
+        text += displacement_section(runs, baseline, others)
     figures = choose_figures(runs, metrics, baseline, scenarios)
     text += ["## Figures", ""]
     for figure in figures:
