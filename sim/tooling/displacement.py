@@ -57,7 +57,8 @@ def displacement_section(runs: pd.DataFrame, baseline: str, order: Sequence[str]
     table = displacement(runs, baseline)
     if table.empty:
         return []
-    table = table.set_index("scenario").reindex([s for s in order if s in set(table.index)])
+    table = table.set_index("scenario")
+    table = table.reindex([s for s in order if s in table.index])
     loss = outcome("fraud_loss_eur")
     unit, divisor = loss.display_unit, loss.divisor
     lines = [
