@@ -10,18 +10,22 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from sim.api import run
 from sim.config import load_params
 from sim.core.errors import ConfigError
 from sim.params import SECTIONS, BehaviourParams, SimParams
 
+# Hypothesis caches what it learns in a folder; keep it out of the repository.
+set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "cpf-sim-hypothesis"))
 LEVERS = ("copayment_eur", "canvassing_enforcement", "audit_rate", "anomaly_detection")
 NUMERIC = sorted(
     [
