@@ -10,18 +10,22 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from sim.api import run
 from sim.config import load_params
 from sim.core.errors import ConfigError
 from sim.params import SECTIONS, BehaviourParams, SimParams
 
+# Hypothesis caches what it learns in a folder; keep it out of the repository.
+set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "cpf-sim-hypothesis"))
 LEVERS = ("copayment_eur", "canvassing_enforcement", "audit_rate", "anomaly_detection")
 NUMERIC = sorted(
     [
@@ -47,6 +51,7 @@ def _schedule(value: str) -> str:
 
 @settings(
     max_examples=40,
+    database=None,  # nothing written outside the test's temporary folders
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -64,9 +69,9 @@ def test_any_value_is_used_exactly_or_refused_in_one_line_naming_its_key(
         "out_of_range": OUT_OF_RANGE,
         "finite": FINITE,
     }[kind]
-    value = data.draw(strategy)
+    raw = value = data.draw(strategy)
     if key.startswith("regulation.") and data.draw(st.booleans()):
-        value = _schedule(value)  # a lever's schedule value is checked like a constant
+        value = _schedule(raw)  # a lever's schedule value is checked like a constant
     monkeypatch.chdir(tmp_path)
     try:
         params = load_params(["scenario=none", f"{key}={value}"])
@@ -80,7 +85,7 @@ def test_any_value_is_used_exactly_or_refused_in_one_line_naming_its_key(
     got = getattr(getattr(params, section), name) if name else getattr(params, section)
     if key.startswith("regulation.") and isinstance(got, dict):
         got = next(iter(got.values()))
-    assert math.isclose(float(got), float(value)), f"{key}={value} became {got}"
+    assert math.isclose(float(got), float(raw)), f"{key}={value} became {got}"
 
 
 def test_parameters_built_in_python_are_checked_too() -> None:

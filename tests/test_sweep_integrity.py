@@ -124,6 +124,8 @@ def test_jobs_that_would_share_a_folder_are_refused_before_any_run(tmp_path: Pat
     assert not (tmp_path / "results").exists()
     with pytest.raises(ConfigError, match="share the run folder 'label=a_b'"):
         plan_sweep(["label=a?b,a_b"])  # folder names replace '?' by '_'
+    with pytest.raises(ConfigError, match="hydra.sweep.subdir"):
+        plan_sweep(["seed=0,1", "hydra.sweep.subdir=x"])  # all runs in one folder
 
 
 def test_case_names_never_merge_distinct_values() -> None:

@@ -37,6 +37,7 @@ SHORT_PREFIXES = ("regulation.", "experiment.")
 NAME_LIMIT = 120
 SWEEPS_DIR = Path("results") / "sweeps"
 SWEEP_DIR_KEY = "hydra.sweep.dir"
+SUBDIR_KEY = "hydra.sweep.subdir"
 EXCLUDE_KEY = "hydra.job.config.override_dirname.exclude_keys"
 
 
@@ -264,8 +265,15 @@ def plan_sweep(command_line: Sequence[str], sweeps_dir: Path = SWEEPS_DIR) -> Sw
     given = {
         o.get_key_element(): o.value()
         for o in OverridesParser.create().parse_overrides(list(command_line))
-        if o.get_key_element() in (SWEEP_DIR_KEY, EXCLUDE_KEY)
+        if o.get_key_element() in (SWEEP_DIR_KEY, EXCLUDE_KEY, SUBDIR_KEY)
     }
+    if SUBDIR_KEY in given:
+        raise ConfigError(
+            SUBDIR_KEY,
+            given[SUBDIR_KEY],
+            "set by cpf-sim: run folders are named "
+            "after the swept values (use exclude_keys to leave keys out)",
+        )
     extra = []
     if SWEEP_DIR_KEY in given:
         folder = str(given[SWEEP_DIR_KEY])
