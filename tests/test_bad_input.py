@@ -99,9 +99,7 @@ CLI_CASES = [
     (["=5"], "command line"),
     (["+population.holder=5000"], "did you mean population.holders"),
     (["behaviour.search_rate=" + "1" * 400], "behaviour.search_rate"),
-    (["seed=" + str(2**70)], "seed"),
     (["regulation.copayment_eur=nan"], "regulation.copayment_eur"),
-    (["label=a/../../x"], "label"),
     (["-m", "seed=range(0,0)"], "no job"),
 ]
 

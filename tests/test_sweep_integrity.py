@@ -13,10 +13,12 @@ import pytest
 from sweep_helpers import copy_sweep, cpf_sim, finished_smoke, sweep_env
 
 from sim.core.errors import ConfigError
+from sim.tooling.compare import main as compare_main
 from sim.tooling.jobs import plan_sweep
 from sim.tooling.manifest import RUN_FILE, SweepError
 from sim.tooling.stats import swept_parameters
 from sim.tooling.tables import METRICS_TABLE, RUNS_TABLE, aggregate, case_names, load_sweep
+from sim.tooling.tables import main as tables_main
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -93,7 +95,7 @@ def test_a_stray_run_folder_without_sweep_json_is_not_aggregated(
 
 
 def test_corrupt_tables_are_rebuilt_in_a_sweep_and_refused_in_one_line_alone(
-    finished: Path, tmp_path: Path
+    finished: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = _copy(finished, tmp_path)
     (folder / RUNS_TABLE).write_bytes(b"PAR1 not a table")
@@ -101,19 +103,19 @@ def test_corrupt_tables_are_rebuilt_in_a_sweep_and_refused_in_one_line_alone(
     assert done.returncode == 0, done.stderr[-2000:]  # rebuilt from the runs
     assert len(pd.read_parquet(folder / RUNS_TABLE)) == 4
     (folder / METRICS_TABLE).write_bytes(b"garbage")
-    done = _python("-m", "sim.tooling.tables", str(folder), cwd=tmp_path)
-    assert done.returncode == 0, done.stderr[-2000:]
+    with pytest.raises(SystemExit) as stop:
+        tables_main([str(folder)])
+    assert stop.value.code == 0 and len(pd.read_parquet(folder / METRICS_TABLE)) == 4 * 48
     alone = tmp_path / "tables_only"
     alone.mkdir()
     (alone / RUNS_TABLE).write_bytes(b"garbage")
     (alone / METRICS_TABLE).write_bytes(b"garbage")
-    for command in (
-        ["-m", "sim.tooling.compare", str(alone)],
-        ["-m", "sim.tooling.tables", str(alone)],
-    ):
-        done = _python(*command, cwd=tmp_path)
-        lines = done.stderr.strip().splitlines()
-        assert done.returncode == 2 and len(lines) == 1, done.stderr[-2000:]
+    capsys.readouterr()
+    for main in (compare_main, tables_main):
+        with pytest.raises(SystemExit) as stop:
+            main([str(alone)])
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert stop.value.code == 2 and len(lines) == 1, lines
 
 
 def test_jobs_that_would_share_a_folder_are_refused_before_any_run(tmp_path: Path) -> None:
