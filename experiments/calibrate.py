@@ -75,6 +75,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="common seeds")
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument("--sampler", choices=("cmaes", "tpe"), default="cmaes")
+    parser.add_argument(
+        "--sigma",
+        type=float,
+        default=None,
+        help="CMA-ES: start from the current values with this step (log units for log-scaled "
+        "parameters), to refine a fit; default: a wide search from them",
+    )
     parser.add_argument("--dry-run", action="store_true", help="evaluate the start point only")
     args = parser.parse_args()
 
@@ -89,7 +96,9 @@ def main() -> None:
         flush=True,
     )
     sampler: optuna.samplers.BaseSampler = (
-        optuna.samplers.CmaEsSampler(seed=0, n_startup_trials=1)
+        optuna.samplers.CmaEsSampler(
+            seed=0, n_startup_trials=1, x0=start if args.sigma else None, sigma0=args.sigma
+        )
         if args.sampler == "cmaes"
         else optuna.samplers.TPESampler(seed=0, multivariate=True, n_startup_trials=30)
     )
@@ -128,7 +137,8 @@ def main() -> None:
         note = (
             f"Calibrated free parameters, written by experiments/calibrate.py on "
             f"{dt.date.today().isoformat()}.\n"
-            f"Optuna {args.sampler}, {len(study.trials)} trials, {args.holders:,} holders, "
+            f"Optuna {args.sampler}{f' (refining, sigma {args.sigma})' if args.sigma else ''}, "
+            f"{len(study.trials)} trials, {args.holders:,} holders, "
             f"seeds {args.seeds} (common random numbers),\n"
             f"historical scenario to {LAST_CALIBRATION_MONTH}; targets: "
             "sim/calibration/targets.csv (public figures up to Sept 2022 only).\n"

@@ -682,8 +682,12 @@ class SimParams:
     regulation: RegulationParams = field(default_factory=RegulationParams)
 
     def __post_init__(self) -> None:
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise ConfigError("seed", self.seed, "a whole number >= 0")
+        if (
+            isinstance(self.seed, bool)
+            or not isinstance(self.seed, int)
+            or not 0 <= self.seed < 2**63
+        ):
+            raise ConfigError("seed", self.seed, "a whole number from 0 to 2**63 - 1")
         try:
             last = month_index(self.end)
         except ValueError:

@@ -125,15 +125,15 @@ def test_licence_rules_move_the_driving_licence_share_of_needs():
     def licence_needs(rule: str) -> int:
         params = load_params(
             [
-                "end=2019-06",
-                "population.holders=5000",
+                "end=2019-03",
+                "population.holders=20000",
                 "market.organisations=20",
                 f"regulation.driving_licence_rule={rule}",
                 "behaviour.licence_all_categories_boost=1.0",
             ]
         )
         model = CPFModel(params)
-        model.step()
+        model.run_all()
         return int((model.population.need_topic == 0).sum())
 
     car, every, cofinanced = (

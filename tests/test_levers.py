@@ -60,23 +60,41 @@ def test_stronger_identity_check_means_fewer_takeovers(arm):
 
 
 def test_enforced_canvassing_ban_cuts_pressured_enrolments(arm):
-    """Measured: 0.998 fewer pressured enrolments on average (almost none left)."""
+    """Legal organisations' hard selling nearly stops; fraud networks, which do not obey the
+    law, lose only what the enforcement catches of their shells' canvassing.
+
+    Measured with model v2: hard selling 0.97-1.00 lower per seed; all pressured sign-ups
+    0.75-0.91 lower, 0.86 on average (model v1, with no network pressure of its own: 0.998).
+    """
     base = outcome(arm("base"), "pressured_enrolments")
     banned = outcome(arm("ban_enforced"), "pressured_enrolments")
     assert (banned < base).all(), f"ban {banned} vs none {base}"
     reduction = -relative_change(banned, base)
-    assert reduction.mean() > 0.9, f"mean reduction {reduction.mean():.2f} per seed {reduction}"
+    assert reduction.mean() > 0.7, f"mean reduction {reduction.mean():.2f} per seed {reduction}"
+    legal = -relative_change(
+        outcome(arm("ban_enforced"), "hard_selling_enrolments"),
+        outcome(arm("base"), "hard_selling_enrolments"),
+    )
+    assert legal.mean() > 0.9, f"hard selling reduction {legal.mean():.2f} per seed {legal}"
 
 
 def test_unenforced_canvassing_ban_leaves_far_more_pressured_enrolments(arm):
-    """Measured: what is left of pressured enrolments is ~70 times larger without enforcement."""
-    base = outcome(arm("base"), "pressured_enrolments")
+    """Measured with model v1: what is left of pressured enrolments was ~70 times larger without
+    enforcement. (All pressured sign-ups may even rise in a seed under an unenforced ban, as
+    networks and the remaining canvassers reach the holders the law-abiding no longer call,
+    and even legal hard selling fell by 21% on average, -6% to +51% per seed, with model v2.)"""
     unenforced = outcome(arm("ban_unenforced"), "pressured_enrolments")
     enforced = outcome(arm("ban_enforced"), "pressured_enrolments")
-    assert (unenforced < base).all(), "a ban alone still stops the law-abiding canvassers"
+    legal = -relative_change(
+        outcome(arm("ban_unenforced"), "hard_selling_enrolments"),
+        outcome(arm("base"), "hard_selling_enrolments"),
+    )
+    assert legal.mean() > 0.1, f"a ban alone stops the law-abiding canvassers: {legal} per seed"
     assert (unenforced > enforced).all(), f"unenforced {unenforced} vs enforced {enforced}"
     one_enrolment = arm("base")[0]["scale"]  # national equivalent of one simulated enrolment
-    assert unenforced.sum() > 10 * max(enforced.sum(), one_enrolment)
+    legal_unenforced = outcome(arm("ban_unenforced"), "hard_selling_enrolments")
+    legal_enforced = outcome(arm("ban_enforced"), "hard_selling_enrolments")
+    assert legal_unenforced.sum() > 10 * max(legal_enforced.sum(), one_enrolment)
 
 
 def test_unenforced_canvassing_ban_does_little(arm):
@@ -114,9 +132,12 @@ def test_copayment_raises_the_exempt_job_seekers_share(arm):
 
 
 def test_relevance_ranking_finds_useful_courses_for_the_self_employed(arm):
-    """Measured: 6-13 times as many useful enrolments of the self-employed."""
+    """Measured with model v2: 1.2-2.2 times as many useful enrolments of the self-employed,
+    1.83 on average. (Model v1 measured 6-13 times, largely by construction: a useful course
+    had to pass a relevance threshold, the key this ranking sorts by; in v2 use is drawn from
+    quality, fit and delivery, and the specialists' places bind.)"""
     base = outcome(arm("base"), "useful_enrolments_self_employed")
     relevance = outcome(arm("relevance"), "useful_enrolments_self_employed")
     assert (relevance > base).all(), f"relevance {relevance} vs visibility {base}"
     increase = relative_change(relevance, base)
-    assert increase.mean() > 1.0, f"mean increase {increase.mean():.2f} per seed {increase}"
+    assert increase.mean() > 0.4, f"mean increase {increase.mean():.2f} per seed {increase}"
