@@ -234,11 +234,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             bool((worst <= 0.10).all()),
             ", ".join(f"{h:,}: worst {v:.0%}" for h, v in worst.items()),
         )
+        header = ["outcome", "year", *(f"{h:,}" for h in gaps.columns)]
+        rows_md = [
+            f"| {name} | {year} | " + " | ".join(f"{v:+.1%}" for v in row) + " |"
+            for (name, year), row in gaps.iterrows()
+        ]
         lines += [
             "",
-            "## Scale: medians over seeds, relative gap to 100k",
+            "## Scale: medians over seeds, relative gap to the default size",
             "",
-            gaps.round(3).to_markdown(),
+            "| " + " | ".join(header) + " |",
+            "|---" * len(header) + "|",
+            *rows_md,
         ]
     text = "\n".join(lines) + "\n"
     print(text)
