@@ -297,10 +297,9 @@ class MarketParams:
     """Training organisations and their offers (DOMAIN.md §2)."""
 
     organisations: int = ranged(120, (4, 100_000))
-    """Organisation agents at the start for 100,000 simulated holders; the count scales with the
-    simulated population (between 24 and 2,000 agents) so that each agent sees the same number
-    of simulated buyers at every size. assumption: a run setting (resolution of the market
-    ecology), not a fact about France."""
+    """Organisation agents (cohorts of like organisations) at the start, whatever the number of
+    simulated holders, so that the market is the same market at every size. assumption: a run
+    setting (resolution of the market ecology), not a fact about France."""
     national_organisations: int = ranged(12_000, (1, None))
     """Organisations selling through the CPF in January 2019. assumption, below the 25,000
     listed at end 2021 (centre-inffo)."""
@@ -372,8 +371,7 @@ class MarketParams:
     entry_rate: float = ranged(0.15, NON_NEGATIVE)
     """Monthly entrants per active organisation agent per unit of mean profit margin. fitted."""
     max_entrants_per_month: int = ranged(8, (0, 10_000))
-    """Cap on new organisation agents per month at 100,000 simulated holders (scaled like the
-    agent count). assumption (keeps the agent count bounded)."""
+    """Cap on new organisation agents per month. assumption (keeps the agent count bounded)."""
     exit_after_loss_months: int = ranged(12, (1, 1000))
     """Months of losses after which an organisation exits. assumption."""
     imitation_rate: float = ranged(0.03, PROBABILITY)
@@ -702,14 +700,13 @@ class SimParams:
             raise error.under("regulation") from None
 
     @property
-    def agents_per_reference(self) -> float:
-        """Simulated holders relative to the 100,000 at which agent counts are stated."""
-        return self.population.holders / REFERENCE_HOLDERS
-
-    @property
     def organisation_agents(self) -> int:
-        """Organisation agents at the start: scaled with the simulated population."""
-        return int(min(2000, max(24, round(self.market.organisations * self.agents_per_reference))))
+        """Organisation agents at the start: the same market at every simulated size.
+
+        Only the holders are a sample; the organisations' cohorts, their result pages and their
+        places per holder are the same whatever the number of simulated holders.
+        """
+        return self.market.organisations
 
     @property
     def network_weight(self) -> float:

@@ -8,7 +8,8 @@ import pytest
 from sim.api import run
 
 SEEDS = range(6)
-SIZE = ["population.holders=2000", "end=2022-12"]
+# Fraud networks need about 20,000 simulated holders to live (docs/ODD.md, 2.8).
+SIZE = ["population.holders=20000", "end=2022-12"]
 
 
 @pytest.fixture(scope="module")

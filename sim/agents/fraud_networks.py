@@ -57,7 +57,8 @@ class FraudNetwork(mesa.Agent):
         self.weight = model.params.network_weight
         """Real networks this agent stands for (several below 100,000 simulated holders)."""
         self.months_loss = 0
-        self.sanctioned = False
+        self.sanctioned = 0.0
+        """Real networks of this agent sanctioned this month (fines, delisted shells)."""
         self.shell: Organisation | None = None
 
     def ensure_shell(self) -> None:
@@ -74,10 +75,7 @@ class FraudNetwork(mesa.Agent):
             shell.remove()
             self.shell = None
             return
-        month = self.model.month
-        shell.open_capacity(
-            self.model.streams.get("capacity", month, salt=shell.unique_id).random()
-        )
+        shell.open_capacity()
         self.shell = shell
 
     def allocate(self) -> None:
@@ -188,12 +186,21 @@ class FraudNetwork(mesa.Agent):
         self.costs = 0.0
 
     def wants_to_exit(self, rng: np.random.Generator) -> bool:
-        """Leave after a sanction (with some probability) or persistent losses."""
+        """Leave after persistent losses; each sanctioned network leaves with some probability.
+
+        Below 100,000 simulated holders an agent stands for several networks: only those
+        sanctioned may leave, so a sanction does not end several networks at once.
+        """
         f = self.model.params.fraud
-        if self.sanctioned:
-            self.sanctioned = False
-            if rng.random() < f.sanction_exit:
+        if self.sanctioned > 0:
+            caught = max(1, round(min(self.sanctioned, self.weight)))
+            self.sanctioned = 0.0
+            leaving = int(rng.binomial(caught, f.sanction_exit))
+            if leaving >= round(self.weight):
                 return True
+            self.weight -= leaving
+            if self.shell is not None:
+                self.shell.weight = min(self.shell.weight, self.weight)
         return self.months_loss >= f.loss_exit_months
 
     def leave(self) -> None:

@@ -46,6 +46,9 @@ class Organisation(mesa.Agent):
         self.listed = True
         self.removed = False
         self.capacity_left = 0
+        self.seats_opened = 0
+        self.place_credit = 0.0
+        """Places open to book (simulated trainees, fractional), carried between months."""
         self.qualiopi = False
         self.price_factor = market.markup[strategy]
         self.marketing_stock = BASE_MARKETING_EUR / (1 - market.visibility_decay)
@@ -121,11 +124,21 @@ class Organisation(mesa.Agent):
         offers.remote[back] = False
         offers.converted[back] = False
 
-    def open_capacity(self, u: float) -> None:
-        """Open the month's places (simulated trainees); the fraction is kept if `u` is below it."""
+    def open_capacity(self) -> None:
+        """Open the month's places (simulated trainees).
+
+        In a small simulated population a cohort's monthly places are a few trainees or a
+        fraction of one. Unfilled places and fractions carry over to the next month (sessions
+        run continuously), up to a month's intake (and at least one place), so the long-run
+        intake is the real capacity at every simulated size, not the lumpier minimum of demand
+        and a rounded capacity.
+        """
         places = self.weight * self.model.params.market.capacity_per_org[self.strategy]
         places /= self.model.scale
-        self.capacity_left = int(places) + int(u < places - int(places))
+        taken = self.seats_opened - max(0, self.capacity_left)
+        carried = min(self.place_credit - taken, max(places, 1.0))
+        self.place_credit = carried + places
+        self.capacity_left = self.seats_opened = int(self.place_credit)
 
     def set_prices(self) -> None:
         """Price the catalogue: cost-plus, demand-led, or anchored on holders' balances."""

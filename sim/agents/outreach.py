@@ -74,7 +74,9 @@ def canvass(
 ) -> None:
     """Phone canvassing: some vulnerable holders are pressured into the caller's course.
 
-    A caller signs no more holders than its courses have places left this month.
+    A legal caller signs no more holders than its courses have places left this month. A
+    network's shell delivers little or nothing to those it signs (as to its takeover and ghost
+    dossiers), so its places bind only the honest buyers who find it on the platform.
     """
     targets = sample_contacts(world, calls_national, rng)
     org.calls += calls_national
@@ -86,8 +88,9 @@ def canvass(
     pressured = reachable(world, targets, MIN_TARGET_BALANCE_EUR) & (
         u[1] < success * world.platform_ease * pop.vulnerability[targets]
     )
-    # Rows are drawn independently, so the first in row order are a random subset.
-    holders = targets[pressured][: max(0, org.capacity_left)]
+    holders = targets[pressured]
+    if network is None:  # rows are drawn independently: the first ones are a random subset
+        holders = holders[: max(0, org.capacity_left)]
     offers = pick_offers(world, org, holders.size, rng)
     if offers is None or holders.size == 0:
         return
@@ -98,4 +101,6 @@ def canvass(
     prices = np.minimum(prices, pop.balance[holders])
     relevance = need_relevance(world, holders, offers)
     dossiers = Dossiers(holders, offers, prices, PRESSURED, relevance, network)
-    org.capacity_left -= len(checkout(world, dossiers, rng))
+    signed = checkout(world, dossiers, rng)
+    if network is None:
+        org.capacity_left -= len(signed)

@@ -97,11 +97,11 @@ def audit(world: World, month: int) -> None:
     if not orgs:
         return
     rate = world.policy.audit_rate / 12.0
-    report_push = np.array(
-        [1 - np.exp(-plat.reports_to_audit * reports.get(o.unique_id, 0.0)) for o in orgs]
-    )
-    requested = np.minimum(1.0, rate + report_push)
     members = np.array([max(1, round(o.weight)) for o in orgs])
+    # Reports name one real organisation: a cohort's reports are shared among its members.
+    reported = np.array([reports.get(o.unique_id, 0.0) for o in orgs]) / members
+    report_push = 1 - np.exp(-plat.reports_to_audit * reported)
+    requested = np.minimum(1.0, rate + report_push)
     demand = float((requested * members).sum())
     if demand <= 0:
         return
@@ -125,14 +125,16 @@ def enforce_canvassing_ban(world: World, enforcement: float, month: int) -> None
     for org in world.listed_organisations():
         if org.canvassing <= 0:
             continue
-        canvassers = max(1, round(org.weight * org.canvassing))
-        caught = int(rng.binomial(canvassers, enforcement))
+        # Every network behind a shell canvasses; a share `canvassing` of a cohort's members do.
+        members = max(1, round(org.weight))
+        calling = 1.0 if org.network is not None else min(1.0, org.canvassing)
+        caught = int(rng.binomial(members, calling * enforcement))
         if not caught:
             continue
         if org.network is not None:
             network = world.network_by_id[org.network]
             network.pay_fine(fine * caught)
-            network.sanctioned = True
+            network.sanctioned += caught
         else:
             org.costs += fine * caught
         remove_members(
@@ -151,7 +153,7 @@ def remove_members(world: World, org: OrganisationLike, n: int, recover: bool) -
     org.weight -= n
     world.recorder.add("organisations_delisted", world.month, n / world.scale)
     _claw_back(world, org, share, recover)
-    _sanction_network(world, org)
+    _sanction_network(world, org, n)
 
 
 def delist(world: World, org: OrganisationLike, recover: bool) -> None:
@@ -159,7 +161,7 @@ def delist(world: World, org: OrganisationLike, recover: bool) -> None:
     org.delist()
     world.recorder.add("organisations_delisted", world.month, org.weight / world.scale)
     _claw_back(world, org, 1.0, recover)
-    _sanction_network(world, org)
+    _sanction_network(world, org, org.weight)
 
 
 def _claw_back(world: World, org: OrganisationLike, share: float, recover: bool) -> None:
@@ -171,7 +173,7 @@ def _claw_back(world: World, org: OrganisationLike, share: float, recover: bool)
         world.recorder.add("fraud_detected_eur", world.month, float(fraud_paid.sum()))
 
 
-def _sanction_network(world: World, org: OrganisationLike) -> None:
-    """A network whose shell (or one of its shells) is delisted counts as sanctioned."""
+def _sanction_network(world: World, org: OrganisationLike, shells: float) -> None:
+    """The networks whose shells are delisted count as sanctioned."""
     if org.network is not None and org.network in world.network_by_id:
-        world.network_by_id[org.network].sanctioned = True
+        world.network_by_id[org.network].sanctioned += shells

@@ -18,15 +18,12 @@ def run_canvassing(world: World) -> None:
     market, month = world.params.market, world.month
     orgs = listed_organisations(world)
     lockdown, reopened = world.in_lockdown, world.month > world.context.last_lockdown
-    places = world.streams.get("capacity", month).random(
-        max((o.unique_id for o in orgs), default=0) + 1
-    )
     for org in orgs:
         if lockdown:
             org.go_remote(world.streams.get("remote", month, salt=org.unique_id))
         elif reopened and world.offers.converted[org.offers].any():
             org.return_in_person(world.streams.get("remote", month, salt=org.unique_id))
-        org.open_capacity(float(places[org.unique_id]))
+        org.open_capacity()
         org.set_prices()
         org.decide_canvassing()
         if org.canvassing > 0 and org.network is None:

@@ -77,9 +77,7 @@ def enter_organisations(world: World, profit_per_org: dict[int, float]) -> None:
     profit = sum(o.profit for o in orgs)
     margin = profit / revenue if revenue > 0 else 0.0
     expected = market.entry_rate * len(orgs) * max(0.0, margin)
-    # The cap is stated at 100,000 simulated holders and scales like the agent count.
-    cap = market.max_entrants_per_month * world.params.agents_per_reference
-    n = min(int(rng.poisson(expected)), int(cap) + int(rng.random() < cap - int(cap)))
+    n = min(int(rng.poisson(expected)), market.max_entrants_per_month)
     if n == 0:
         return
     best = np.array([max(0.0, profit_per_org.get(s, 0.0)) for s in range(len(LEGAL_STRATEGIES))])

@@ -63,7 +63,7 @@ class NetworkLike(Protocol):
     """Real networks the agent stands for."""
     experience: NDArray[np.float64]
     """Experience (0-1) in each channel: successful practice defeats controls."""
-    sanctioned: bool
+    sanctioned: float
 
     def receive(self, amount: float, channel: int) -> None:
         """Book money paid through one channel (national euros)."""
