@@ -87,6 +87,8 @@ def summary_scale(summary):
     [
         ("regulation.copayment_eur=-5", "regulation.copayment_eur"),
         ("population.holdrs=5", "population.holdrs"),
+        ("regulation.copayment_eur=2025-01:150", "regulation.copayment_eur"),
+        ("experiment=smoke", "+experiment=smoke"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, override, key):

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("sim.agents",),
     ("sim.processes",),
     ("sim.model",),
-    ("sim.api", "sim.results", "sim.config", "sim.calibration"),
+    ("sim.api", "sim.results", "sim.config", "sim.calibration", "sim.provenance", "sim.run_notes"),
     ("sim.tooling",),
     ("sim", "sim.__main__"),
 ]
