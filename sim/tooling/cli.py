@@ -93,8 +93,17 @@ def main() -> None:
         _announce(notes, overrides)
         _run_job()
         return
+    sys.exit(run_planned_sweep(plan, sys.argv[1:]))
+
+
+def run_planned_sweep(plan: SweepPlan, hydra_args: list[str]) -> int:
+    """Write the manifest, run the sweep through Hydra (`-m` and `hydra_args`), build its tables.
+
+    Returns:
+        the exit code: 0 when every run is complete and the tables are written, else 1.
+    """
     _start_sweep(plan)
-    sys.argv += list(plan.hydra_overrides)
+    sys.argv[1:] = [*hydra_args, *plan.hydra_overrides]
     os.environ[SWEEP_PID] = str(os.getpid())  # local workers exit when this process dies
     started = time.perf_counter()
     failure = ""
@@ -102,7 +111,7 @@ def main() -> None:
         _run_job()
     except SystemExit as stop:  # Hydra reports an error in a launcher or job and exits 1
         failure = f"the sweep stopped early (exit {stop.code}); "
-    sys.exit(_finish_sweep(plan, failure, time.perf_counter() - started))
+    return _finish_sweep(plan, failure, time.perf_counter() - started)
 
 
 def _announce(notes: RunNotes, overrides: list[str]) -> None:

@@ -109,22 +109,27 @@ def run_sweep_job(
 
 
 def _progress(folder: Path, status: str, seconds: float) -> None:
-    """One line per finished job: how many of the sweep's runs are done, and an estimate."""
+    """One line per finished job: how many of the sweep's runs are done, and an estimate.
+
+    A run found complete from an earlier sweep says so without a counter (its neighbours'
+    counters include it); the estimate counts only the runs finished since this sweep started.
+    """
     manifest = read_manifest(folder.parent)
+    if status.startswith("skipped"):
+        print(f"{folder.name}: {status}", flush=True)
+        return
     if manifest is None:
         print(f"{folder.name}: {status} ({seconds:.1f} s)", flush=True)
         return
-    names = [job["run"] for job in manifest["jobs"]]
-    done = sum(
-        (record := read_record(folder.parent / name)) is not None
-        and record.get("status") in ("ok", "failed")
-        for name in names
-    )
-    total = len(names)
+    records = [read_record(folder.parent / job["run"]) for job in manifest["jobs"]]
+    finished = [r for r in records if r is not None and r.get("status") in ("ok", "failed")]
+    done, total = len(finished), len(records)
+    started = str(manifest.get("started_at", ""))
+    new = sum(str(r.get("finished_at", "")) >= started for r in finished)
     elapsed = time.time() - manifest.get("started", time.time())
     eta = ""
-    if 0 < done < total:
-        eta = f", about {elapsed / done * (total - done) / 60:.1f} min left"
+    if new > 0 and done < total:
+        eta = f", about {elapsed / new * (total - done) / 60:.1f} min left"
     print(f"[{done}/{total}] {folder.name}: {status} ({seconds:.1f} s){eta}", flush=True)
 
 
