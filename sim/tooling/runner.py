@@ -89,7 +89,7 @@ def run_sweep_job(
         }
         write_json(folder / RUN_FILE, record)
         start = time.perf_counter()
-        failure = run_isolated(lambda: sim.api.run(params).save(folder))
+        failure = run_isolated(lambda: _run_and_save(params, overrides, folder))
         if failure is None:
             try:
                 record["files"] = file_facts(folder)
@@ -106,6 +106,16 @@ def run_sweep_job(
         write_json(folder / RUN_FILE, record)
     _progress(folder, record["status"], record["wall_time_s"])
     return record
+
+
+def _run_and_save(params: Any, overrides: Sequence[str], folder: Path) -> None:
+    """Simulate one job and save it; its summary's command is the job's overrides.
+
+    (The process running it is a launcher's worker: its own command line says nothing.)
+    """
+    results = sim.api.run(params)
+    results.summary["command"] = "sweep job: " + " ".join(overrides)
+    results.save(folder)
 
 
 def _progress(folder: Path, status: str, seconds: float) -> None:
