@@ -186,3 +186,29 @@ def test_dose_response_figure_for_one_swept_number(tmp_path: Path) -> None:
     report = write_report(folder, baseline="0.0").read_text()
     assert "baseline **x=0.0**" in report
     assert (folder / "dose_response.png").exists() and not (folder / "heatmap.png").exists()
+
+
+def test_fan_charts_mark_only_the_scenarios_own_lever_changes_inside_the_window() -> None:
+    from sim.tooling.compare_plots import fan_chart
+
+    changes = {
+        "base": '{"copayment_eur": ["2019-02"], "canvassing_ban": ["2019-03"]}',
+        "copay": '{"copayment_eur": ["2019-01", "2019-03"], "canvassing_ban": ["2019-03"]}',
+    }
+    runs = pd.DataFrame(
+        [{"scenario": s, "status": "ok", "lever_changes": changes[s]} for s in changes]
+    )
+    metrics = pd.DataFrame(
+        [
+            {"scenario": s, "seed": k, "month": m, "fraud_loss_eur": 1e6}
+            for s in changes
+            for k in range(2)
+            for m in ("2019-02", "2019-03", "2019-04")
+        ]
+    )
+    figure = fan_chart(runs, metrics, "fraud_loss_eur", "base", ["base", "copay"])
+    dashed = [line for line in figure.axes[0].lines if line.get_linestyle() == "--"]
+    assert len(dashed) == 1  # copayment 2019-03: 2019-01 is outside, the ban is the baseline's
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)

@@ -106,7 +106,12 @@ def fan_chart(
             dates, own["p05"] / divisor, own["p95"] / divisor, color=colour, alpha=0.3, linewidth=0
         )
         ax.plot(dates, own["p50"] / divisor, color=colour, linewidth=1.4, label=scenario)
-        mark_levers(ax, own_changes(runs, scenario, baseline), label=False)
+        months = own["month"].astype(str)
+        marks = {
+            lever: [m for m in changes if months.min() <= m <= months.max()]
+            for lever, changes in own_changes(runs, scenario, baseline).items()
+        }
+        mark_levers(ax, marks, label=False)
         ax.set_title(scenario, fontsize=9)
         ax.tick_params(labelsize=7)
         ax.legend(fontsize=6, loc="upper left")
