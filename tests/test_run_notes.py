@@ -115,3 +115,14 @@ def test_command_line_slips_get_a_hint(args, check, hint):
 def test_a_list_lever_given_one_value_says_how_to_write_a_list():
     with pytest.raises(ConfigError, match=re.escape("[job_seeker]")):
         load_params(["regulation.copayment_exempt=job_seeker"])
+
+
+def test_a_changed_config_or_pyproject_marks_the_version_dirty(monkeypatch):
+    from sim import provenance
+
+    monkeypatch.setattr(provenance, "code_version", lambda: "0.1.0+gabc1234")
+    monkeypatch.setattr(provenance, "tree_changes", lambda: ["configs/scenario/historical.yaml"])
+    assert provenance.source_version() == "0.1.0+gabc1234.dirty"
+    assert provenance.code_fingerprint().startswith("0.1.0+gabc1234.dirty:")
+    monkeypatch.setattr(provenance, "tree_changes", lambda: [])
+    assert provenance.code_fingerprint() == "0.1.0+gabc1234"

@@ -24,7 +24,7 @@ from omegaconf import DictConfig
 
 import sim.api
 from sim.config import to_params
-from sim.core.version import code_version
+from sim.provenance import source_version
 from sim.results import atomic_write
 from sim.tooling.isolation import die_with_parent, exclusive, run_isolated
 from sim.tooling.jobs import register_run_name_resolver
@@ -81,7 +81,7 @@ def run_sweep_job(
             "label": params.label,
             "seed": params.seed,
             "hash": key,
-            "version": code_version(),
+            "version": source_version(),
             "status": "running",
             "error": None,
             "started_at": now(),
