@@ -16,8 +16,8 @@ from sim.tooling.variants import parse_variant, plan_comparison
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 COPAY = "copay=regulation.copayment_eur={2019-03:300}"
-SMALL = ["--", "population.holders=2000", "end=2019-08", "hydra/launcher=basic"]
-WINDOW = ["--from", "2019-03", "--to", "2019-08"]
+SMALL = ["--", "population.holders=2000", "end=2019-06", "hydra/launcher=basic"]
+WINDOW = ["--from", "2019-03", "--to", "2019-06"]
 
 
 def test_a_variant_is_a_scenario_or_named_overrides():
@@ -69,8 +69,8 @@ def test_one_command_runs_the_paired_sweep_and_writes_the_report(tmp_path: Path)
     assert "copay: copayment_eur: 300 EUR from 2019-03" in done.stdout
     folder = tmp_path / "results" / "sweeps" / "compare_none_vs_copay"
     report = (folder / "report.md").read_text()
-    assert "window **2019-03 to 2019-08**" in report
-    assert "**copay** against none, 2019-03 to 2019-08 (2 seeds): fraud loss" in report
+    assert "window **2019-03 to 2019-06**" in report
+    assert "**copay** against none, 2019-03 to 2019-06 (2 seeds): fraud loss" in report
     html = (folder / "report.html").read_text()
     assert html.count("data:image/png;base64,") >= 3 and 'src="tradeoff.png"' not in html
     sheets = openpyxl.load_workbook(folder / "tables.xlsx").sheetnames
