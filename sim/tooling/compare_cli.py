@@ -89,7 +89,9 @@ def run_variants(argv: Sequence[str]) -> None:
     )
     parser.add_argument("variants", nargs="+", help="BASELINE then NAME='overrides' or scenarios")
     parser.add_argument("--seeds", type=int, default=10, help="seeds 0..N-1 (default 10)")
-    parser.add_argument("--folder", type=Path, default=None, help="sweep folder (default: named")
+    parser.add_argument(
+        "--folder", type=Path, default=None, help="sweep folder (default: named after the variants)"
+    )
     _window_options(parser)
     args = parser.parse_args(argv)
     hydra_args = [o for o in extra if o.startswith("hydra")]
