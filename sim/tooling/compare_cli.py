@@ -86,6 +86,11 @@ def run_variants(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} run",
         description="Run a baseline and named variants on the same seeds, then compare them.",
+        epilog="Overrides after -- apply to every run (population.holders=20000); those starting "
+        "with 'hydra' choose the launcher (hydra/launcher=basic, hydra.launcher.n_jobs=2). "
+        "Example: cpf-compare run historical "
+        "copay150='regulation.copayment_eur={2025-01:150,2026-01:150}' --seeds 10 "
+        "--from 2025-01 --to 2026-12",
     )
     parser.add_argument("variants", nargs="+", help="BASELINE then NAME='overrides' or scenarios")
     parser.add_argument("--seeds", type=int, default=10, help="seeds 0..N-1 (default 10)")
