@@ -12,14 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sim.config import check_numbers, load_params
+from sim.config import check_numbers, to_params
 from sim.core.calendar import month_label
 from sim.model import CPFModel
 from sim.outcomes import run_totals
 from sim.params import SimParams
 from sim.provenance import provenance, source_version
 from sim.results import Results, metrics_frame, params_as_dict
-from sim.run_notes import RunNotes, active_levers, describe_overrides, expand_replace
+from sim.run_notes import RunNotes, active_levers, compose_with_notes
 
 
 class ScheduleMergeWarning(UserWarning):
@@ -105,15 +105,12 @@ def run(
             raise ValueError("give either params or keywords/overrides, not both")
         check_numbers(asdict(params))  # parameters built in Python skip the config's checks
         return simulate(params, progress=progress)
-    notes = describe_overrides(given)
+    cfg, notes = compose_with_notes(given)
     for text in notes.warnings:
         warnings.warn(text, ScheduleMergeWarning, stacklevel=2)
-    labelled = given if any(o.startswith("label=") for o in given) else [*given, _label(notes)]
-    return simulate(load_params(expand_replace(labelled)), notes, progress=progress)
-
-
-def _label(notes: RunNotes) -> str:
-    return f"label='{notes.label}'"
+    if not any(o.startswith("label=") for o in given):
+        cfg.label = notes.label  # named after what changed (a safe folder name)
+    return simulate(to_params(cfg), notes, progress=progress)
 
 
 def simulate(params: SimParams, notes: RunNotes | None = None, progress: bool = False) -> Results:

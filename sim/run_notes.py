@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from sim.config import LABEL_LIMIT, compose_config
 from sim.params import RegulationParams
@@ -112,10 +112,22 @@ def describe_overrides(overrides: Sequence[str]) -> RunNotes:
     Raises:
         ConfigError: an override is invalid (as `sim.config.compose_config`).
     """
+    return compose_with_notes(overrides)[1]
+
+
+def compose_with_notes(overrides: Sequence[str]) -> tuple[DictConfig, RunNotes]:
+    """The composed config of `overrides` (replace(...) expanded) and what it changes, in words.
+
+    The config is composed a second time without the lever overrides only when there are some.
+
+    Raises:
+        ConfigError: an override is invalid (as `sim.config.compose_config`).
+    """
     given_overrides = list(overrides)
     overrides = expand_replace(overrides)
     cfg = compose_config(overrides)
-    base = compose_config([o for o in overrides if not _key_value(o)[0].startswith("regulation.")])
+    without = [o for o in overrides if not _key_value(o)[0].startswith("regulation.")]
+    base = cfg if len(without) == len(overrides) else compose_config(without)
     scenario = str(base.label)
     regulation = _plain(cfg.regulation)
     before = _plain(base.regulation)
@@ -143,7 +155,7 @@ def describe_overrides(overrides: Sequence[str]) -> RunNotes:
                 f"{kept} stay in force; to replace the whole schedule write "
                 f"'regulation.{name}=replace({text})'"
             )
-    return RunNotes(levers, warnings, derived_label(scenario, given_overrides))
+    return cfg, RunNotes(levers, warnings, derived_label(scenario, given_overrides))
 
 
 def derived_label(scenario: str, overrides: Sequence[str]) -> str:
