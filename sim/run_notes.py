@@ -158,6 +158,23 @@ def compose_with_notes(overrides: Sequence[str]) -> tuple[DictConfig, RunNotes]:
     return cfg, RunNotes(levers, warnings, derived_label(scenario, given_overrides))
 
 
+def sweep_warnings(jobs: Sequence[Sequence[str]]) -> list[str]:
+    """Merge warnings of a sweep's jobs, once per case (jobs that differ only in seed).
+
+    Only jobs that write a schedule (`regulation.X={...}`) are composed again.
+    """
+    seen: set[tuple[str, ...]] = set()
+    out: list[str] = []
+    for job in jobs:
+        case = tuple(o for o in job if _key_value(o)[0] != "seed")
+        if case in seen:
+            continue
+        seen.add(case)
+        if any(_key_value(o)[0].startswith("regulation.") and "{" in o for o in case):
+            out += [f"{' '.join(case)}: {text}" for text in describe_overrides(case).warnings]
+    return out
+
+
 def derived_label(scenario: str, overrides: Sequence[str]) -> str:
     """'historical+copayment_eur=2025-01_150': the scenario and what changed, shell-safe.
 

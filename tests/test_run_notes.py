@@ -126,3 +126,11 @@ def test_a_changed_config_or_pyproject_marks_the_version_dirty(monkeypatch):
     assert provenance.code_fingerprint().startswith("0.1.0+gabc1234.dirty:")
     monkeypatch.setattr(provenance, "tree_changes", lambda: [])
     assert provenance.code_fingerprint() == "0.1.0+gabc1234"
+
+
+def test_a_sweep_warns_once_per_case_that_merges():
+    from sim.run_notes import sweep_warnings
+
+    jobs = [[MERGED, f"seed={k}"] for k in range(3)] + [["regulation.copayment_eur=100", "seed=0"]]
+    (warning,) = sweep_warnings(jobs)
+    assert warning.startswith(f"{MERGED}: regulation.copayment_eur: merged into scenario")

@@ -23,7 +23,13 @@ from omegaconf import DictConfig
 
 from sim.config import CONFIG_DIR, register_schema, to_params
 from sim.core.errors import ConfigError
-from sim.run_notes import RunNotes, describe_overrides, expand_replace, notes_text
+from sim.run_notes import (
+    RunNotes,
+    describe_overrides,
+    expand_replace,
+    notes_text,
+    sweep_warnings,
+)
 from sim.tooling.cli_checks import check_modes, check_presets, check_shell_splits
 from sim.tooling.jobs import (
     SweepPlan,
@@ -84,6 +90,7 @@ def main() -> None:
         if sweep:
             plan = plan_sweep(overrides)
             check_jobs(plan.jobs)
+            merged = sweep_warnings(plan.jobs)
         else:
             check_jobs(sweep_jobs(overrides))
             notes = describe_overrides(overrides)
@@ -93,6 +100,8 @@ def main() -> None:
         _announce(notes, overrides)
         _run_job()
         return
+    for text in merged:
+        print(f"{PROG}: warning: {text}", file=sys.stderr, flush=True)
     sys.exit(run_planned_sweep(plan, sys.argv[1:]))
 
 
