@@ -21,6 +21,6 @@ sweep="results/sweeps/$(.venv/bin/python -c 'import sys; from sim.tooling.jobs i
 .venv/bin/cpf-compare "$sweep" --baseline "${CPF_BASELINE:-none}"
 
 mkdir -p "$out"
-cp "$sweep"/report.md "$sweep"/*.png "$out"/
+cp "$sweep"/report.md "$sweep"/report.html "$sweep"/*.png "$sweep"/*.csv "$sweep"/tables.xlsx "$out"/
 if [ "$(stat -c %s "$sweep/runs.parquet")" -lt 1000000 ]; then cp "$sweep/runs.parquet" "$out"/; fi
 echo "Reference results copied to $out (from $sweep)"

@@ -1,7 +1,9 @@
 """cpf-sim: an agent-based model of France's personal training account (CPF) market.
 
 `sim.run(...)` simulates one scenario and returns `Results`; `sim.load(path)` reads a saved
-run back; `sim.load_sweep(path)` reads a sweep's tables. See README.md and docs/ODD.md.
+run back; `sim.sweep(...)` and `sim.compare(...)` run scenarios x seeds and return tidy frames;
+`sim.load_sweep(path)` reads a sweep's tables; `sim.outcomes` is the outcome registry
+(`sim.outcomes.catalogue()`: labels and units). See README.md and docs/ODD.md.
 
 The package face is lazy: `import sim` (or `import sim.core.domain`) loads nothing heavy; each
 name below is imported on first use, from the bottom of the layers up:
@@ -21,11 +23,25 @@ from typing import Any
 _EXPORTS = {
     "SimParams": "sim.params",
     "run": "sim.api",
+    "ScheduleMergeWarning": "sim.api",
     "Results": "sim.results",
     "load": "sim.results",
+    "sweep": "sim.tooling.batch",
+    "compare": "sim.tooling.batch",
     "load_sweep": "sim.tooling.tables",
 }
-__all__ = ["Results", "SimParams", "__version__", "load", "load_sweep", "run"]
+__all__ = [
+    "Results",
+    "ScheduleMergeWarning",
+    "SimParams",
+    "__version__",
+    "compare",
+    "load",
+    "load_sweep",
+    "outcomes",
+    "run",
+    "sweep",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -34,6 +50,11 @@ def __getattr__(name: str) -> Any:
         from sim.core.version import code_version
 
         value: Any = code_version()
+    elif name == "outcomes":  # the registry module: OUTCOMES, catalogue()
+        value = import_module("sim.outcomes")
+    elif name == "SimParams":
+        import_module("sim.param_docs").document()  # field meanings and units in help()
+        value = import_module("sim.params").SimParams
     elif name in _EXPORTS:
         value = getattr(import_module(_EXPORTS[name]), name)
     else:

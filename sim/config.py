@@ -153,9 +153,22 @@ def check_overrides(overrides: Sequence[str]) -> None:
         if not isinstance(value, str | int | float | bool | list | dict) and value is not None:
             continue  # a sweep (a,b or range(...)): each job is checked on its own
         check_numbers(value, key)
+        _check_list_lever(key, value)
         duplicate = _duplicate_key(text.partition("=")[2])
         if duplicate is not None:
             raise ConfigError(key, duplicate, "a schedule gives each date once")
+
+
+def _check_list_lever(key: str, value: Any) -> None:
+    """A lever typed as a list (`copayment_exempt`) takes a list: say how to write one."""
+    section, _, name = key.partition(".")
+    if section != "regulation" or isinstance(value, list):
+        return
+    for item in fields(RegulationParams):
+        if item.name == name and str(item.type).startswith("list"):
+            example = f"[{value}]" if isinstance(value, str) and value else "[job_seeker]"
+            allowed = f"a list, e.g. {key}={example} ({key}=[] for none)"
+            raise ConfigError(key, value, allowed)
 
 
 def check_numbers(value: Any, key: str = "") -> None:

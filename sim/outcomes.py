@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from sim.core.domain import CHANNELS, STATUSES, STRATEGIES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 from sim.outcome_labels import COUNT, PLAIN, REGISTRY, STATUS_LABELS, STATUS_SHORT, Better
 
 STATUS_SPLIT = (
@@ -231,6 +235,25 @@ def _build() -> dict[str, Outcome]:
 
 
 OUTCOMES: dict[str, Outcome] = _build()
+
+
+def catalogue() -> pd.DataFrame:
+    """Every outcome as a table: name (index), label, short title, unit, kind, better, display."""
+    import pandas as pd
+
+    rows = [
+        {
+            "name": o.name,
+            "label": o.label,
+            "short": o.short,
+            "unit": o.unit,
+            "kind": o.kind,
+            "better": o.better,
+            "display_unit": o.display_unit,
+        }
+        for o in OUTCOMES.values()
+    ]
+    return pd.DataFrame(rows).set_index("name")
 
 
 def outcome(name: str) -> Outcome:

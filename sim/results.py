@@ -15,8 +15,11 @@ import yaml
 
 from sim.core.calendar import month_label
 from sim.core.errors import ConfigError
+from sim.outcomes import OUTCOMES
 from sim.params import SECTIONS, SimParams
 
+REPR_TOTALS = ("fraud_loss_eur", "useful_enrolments")
+PLOTTED = ("enrolments", "useful_enrolments", "fraud_loss_eur")
 METRICS_FILE = "metrics.parquet"
 SUMMARY_FILE = "summary.json"
 CONFIG_FILE = "config.yaml"
@@ -36,6 +39,52 @@ class Results:
     metrics: pd.DataFrame
     summary: dict[str, Any]
     config: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """One line: what ran and two headline totals (the full tables are attributes)."""
+        s = self.summary
+        head = ", ".join(
+            f"{OUTCOMES[name].label} {OUTCOMES[name].shown(s[name])}"
+            for name in REPR_TOTALS
+            if name in s
+        )
+        return (
+            f"<Results {s.get('label', '?')!r} seed {s.get('seed', '?')}, "
+            f"{s.get('start', '?')}..{s.get('end', '?')}, {s.get('holders', 0):,} holders, "
+            f"{self.metrics.shape[1] - 1} monthly series; {head}>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The monthly table with `month` as a pandas Period (monthly) index.
+
+        `frame.attrs["outcomes"]` maps each column to its label, unit and which way is better
+        (the outcome registry, `sim.outcomes`).
+        """
+        frame = self.metrics.copy()
+        frame.index = pd.PeriodIndex(frame.pop("month").astype(str), freq="M", name="month")
+        frame.attrs["outcomes"] = outcome_attrs(frame.columns)
+        return frame
+
+    def plot(self, *names: str, axes: Any = None) -> Any:
+        """Plot monthly series (default: enrolments, useful enrolments, fraud loss).
+
+        Each panel is titled with the outcome's label and display unit. Returns the axes.
+        """
+        import matplotlib.pyplot as plt
+
+        names = names or PLOTTED
+        unknown = [n for n in names if n not in self.metrics]
+        if unknown:
+            raise KeyError(f"not a monthly series: {', '.join(unknown)}")
+        if axes is None:
+            _, axes = plt.subplots(len(names), 1, figsize=(7, 2.4 * len(names)), sharex=True)
+        frame = self.to_frame()
+        for ax, name in zip(list(getattr(axes, "flat", [axes])), names, strict=True):
+            outcome = OUTCOMES[name]
+            (frame[name] / outcome.divisor).plot(ax=ax)
+            ax.set_title(outcome.title, fontsize=9)
+            ax.set_xlabel("")
+        return axes
 
     def save(self, path: str | Path) -> Path:
         """Write config.yaml, metrics.parquet and summary.json into `path` (data only).
@@ -130,6 +179,20 @@ def metrics_frame(series: dict[str, Any], n_months: int) -> pd.DataFrame:
     frame = pd.DataFrame({name: values for name, values in sorted(series.items())})
     frame.insert(0, "month", [month_label(m) for m in range(n_months)])
     return frame
+
+
+def outcome_attrs(columns: Any) -> dict[str, dict[str, str]]:
+    """Label, unit, kind and better direction of each column that is a registered outcome."""
+    return {
+        str(c): {
+            "label": OUTCOMES[c].label,
+            "unit": OUTCOMES[c].unit,
+            "kind": OUTCOMES[c].kind,
+            "better": OUTCOMES[c].better,
+        }
+        for c in columns
+        if c in OUTCOMES
+    }
 
 
 def params_as_dict(params: Any) -> dict[str, Any]:

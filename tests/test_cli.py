@@ -76,6 +76,8 @@ def test_summary_json_has_every_outcome_and_the_run_identity(good_run):
     assert summary["scale"] == pytest.approx(summary_scale(summary))
     assert isinstance(summary["version"], str) and summary["version"]
     assert summary["label"] == "historical"
+    assert summary["levers"]["copayment_eur"].startswith("100 EUR from 2024-05")
+    assert "cpf-sim" in summary["command"] and summary["python"].count(".") == 2
 
 
 def summary_scale(summary):
@@ -87,6 +89,8 @@ def summary_scale(summary):
     [
         ("regulation.copayment_eur=-5", "regulation.copayment_eur"),
         ("population.holdrs=5", "population.holdrs"),
+        ("regulation.copayment_eur=2025-01:150", "regulation.copayment_eur"),
+        ("experiment=smoke", "+experiment=smoke"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, override, key):

@@ -13,7 +13,7 @@ import pytest
 from sweep_helpers import copy_sweep, finished_smoke, sweep_env
 
 from sim.tooling.compare import write_report
-from sim.tooling.compare_plots import pareto_front
+from sim.tooling.effect_plots import pareto_front
 from sim.tooling.stats import (
     CompareError,
     choose_baseline,
@@ -33,7 +33,7 @@ def sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_cpf_compare_writes_report_and_figures(sweep: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "sim.tooling.compare", str(sweep)],
+        [sys.executable, "-m", "sim.tooling.compare_cli", str(sweep)],
         env=sweep_env(sweep.parent),
         capture_output=True,
         text=True,
@@ -42,19 +42,23 @@ def test_cpf_compare_writes_report_and_figures(sweep: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     report = (sweep / "report.md").read_text()
     for heading in (
+        "## In brief",
         "## Outcomes by scenario",
-        "### Fraud prevented",
-        "### Legitimate use lost",
-        "### Who pays",
+        "### Fraud",
+        "### Legitimate use",
+        "## Who pays, by holder status",
+        "## Year by year",
+        "## How many seeds",
     ):
         assert heading in report
     assert "baseline **none**" in report
     assert "| identity_check |" in report
     for figure in (
         "tradeoff.png",
+        "who_pays.png",
         "fan_fraud_loss.png",
         "fan_useful_enrolments.png",
-        "fan_deterred_holders.png",
+        "fan_deterred_persons.png",
     ):
         assert (sweep / figure).stat().st_size > 10_000, figure
         assert f"]({figure})" in report
@@ -62,7 +66,7 @@ def test_cpf_compare_writes_report_and_figures(sweep: Path) -> None:
 
 def test_bad_baseline_is_one_line_and_exit_2(sweep: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "sim.tooling.compare", str(sweep), "--baseline", "nope"],
+        [sys.executable, "-m", "sim.tooling.compare_cli", str(sweep), "--baseline", "nope"],
         env=sweep_env(sweep.parent),
         capture_output=True,
         text=True,
@@ -182,3 +186,29 @@ def test_dose_response_figure_for_one_swept_number(tmp_path: Path) -> None:
     report = write_report(folder, baseline="0.0").read_text()
     assert "baseline **x=0.0**" in report
     assert (folder / "dose_response.png").exists() and not (folder / "heatmap.png").exists()
+
+
+def test_fan_charts_mark_only_the_scenarios_own_lever_changes_inside_the_window() -> None:
+    from sim.tooling.compare_plots import fan_chart
+
+    changes = {
+        "base": '{"copayment_eur": ["2019-02"], "canvassing_ban": ["2019-03"]}',
+        "copay": '{"copayment_eur": ["2019-01", "2019-03"], "canvassing_ban": ["2019-03"]}',
+    }
+    runs = pd.DataFrame(
+        [{"scenario": s, "status": "ok", "lever_changes": changes[s]} for s in changes]
+    )
+    metrics = pd.DataFrame(
+        [
+            {"scenario": s, "seed": k, "month": m, "fraud_loss_eur": 1e6}
+            for s in changes
+            for k in range(2)
+            for m in ("2019-02", "2019-03", "2019-04")
+        ]
+    )
+    figure = fan_chart(runs, metrics, "fraud_loss_eur", "base", ["base", "copay"])
+    dashed = [line for line in figure.axes[0].lines if line.get_linestyle() == "--"]
+    assert len(dashed) == 1  # copayment 2019-03: 2019-01 is outside, the ban is the baseline's
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)

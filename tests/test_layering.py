@@ -25,7 +25,16 @@ LAYERS: list[tuple[str, ...]] = [
     ("sim.agents",),
     ("sim.processes",),
     ("sim.model",),
-    ("sim.api", "sim.results", "sim.config", "sim.calibration"),
+    # the API layer; provenance, run_notes and param_docs serve api and the command line
+    (
+        "sim.api",
+        "sim.results",
+        "sim.config",
+        "sim.calibration",
+        "sim.provenance",
+        "sim.run_notes",
+        "sim.param_docs",
+    ),
     ("sim.tooling",),
     ("sim", "sim.__main__"),
 ]

@@ -38,6 +38,8 @@ def test_every_outcome_has_one_registry_entry(results):
     assert recorded <= set(OUTCOMES)
     assert set(OUTCOMES) - recorded == {"mean_trust_min"}  # a run total, not a series
     meta = {"label", "seed", "version", "scale", "holders", "months", "start", "end"}
+    meta |= {"levers", "warnings", "run_hash", "command", "python", "packages", "host"}
+    meta |= {"tree_changes"}
     assert set(results.summary) - meta - {"lever_changes"} <= set(OUTCOMES)
     for o in OUTCOMES.values():
         assert o.label and o.short and o.unit, o.name

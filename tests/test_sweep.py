@@ -138,7 +138,10 @@ def test_jobs_expand_like_hydra() -> None:
     assert sweep_name(["+experiment=lever_comparison"]) == "lever_comparison"
     assert (
         sweep_name(["regulation.copayment_eur=0,100", "seed=range(0,3)"])
-        == "copayment_eur=0,100__seed=range(0,3)"
+        == "copayment_eur=0,100__seed=range_0,3"
+    )
+    assert run_name(["regulation.copayment_eur={2025-01:150}", "seed=1"]) == (
+        "copayment_eur=_2025-01_150,seed=1"
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 from sweep_helpers import copy_sweep, cpf_sim, finished_smoke, sweep_env
 
 from sim.core.errors import ConfigError
-from sim.tooling.compare import main as compare_main
+from sim.tooling.compare_cli import main as compare_main
 from sim.tooling.jobs import plan_sweep
 from sim.tooling.manifest import RUN_FILE, SweepError
 from sim.tooling.stats import swept_parameters
@@ -99,7 +99,7 @@ def test_corrupt_tables_are_rebuilt_in_a_sweep_and_refused_in_one_line_alone(
 ) -> None:
     folder = _copy(finished, tmp_path)
     (folder / RUNS_TABLE).write_bytes(b"PAR1 not a table")
-    done = _python("-m", "sim.tooling.compare", str(folder), cwd=tmp_path)
+    done = _python("-m", "sim.tooling.compare_cli", str(folder), cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]  # rebuilt from the runs
     assert len(pd.read_parquet(folder / RUNS_TABLE)) == 4
     (folder / METRICS_TABLE).write_bytes(b"garbage")

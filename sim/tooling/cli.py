@@ -23,6 +23,14 @@ from omegaconf import DictConfig
 
 from sim.config import CONFIG_DIR, register_schema, to_params
 from sim.core.errors import ConfigError
+from sim.run_notes import (
+    RunNotes,
+    describe_overrides,
+    expand_replace,
+    notes_text,
+    sweep_warnings,
+)
+from sim.tooling.cli_checks import check_modes, check_presets, check_shell_splits
 from sim.tooling.jobs import (
     SweepPlan,
     check_jobs,
@@ -40,9 +48,14 @@ INFO_FLAGS = ("--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c")
 PROG = "cpf-sim"
 
 
+# What a single run's command line changes, said before Hydra starts (composing inside a
+# Hydra job would reset Hydra's global state), and recorded by the job in summary.json.
+_notes: list[RunNotes] = []
+
+
 @hydra.main(config_path=str(CONFIG_DIR), config_name="config", version_base="1.3")
 def _run_job(cfg: DictConfig) -> None:
-    from sim.api import run
+    from sim.api import simulate
     from sim.tooling.plots import save_overview
     from sim.tooling.summary import summary_text
 
@@ -50,7 +63,8 @@ def _run_job(cfg: DictConfig) -> None:
     if hydra_cfg.mode == RunMode.MULTIRUN:
         run_sweep_job(cfg, list(hydra_cfg.overrides.task), hydra_cfg.runtime.output_dir)
         return
-    results = run(to_params(cfg), progress=sys.stderr.isatty())
+    notes = _notes[-1] if _notes else None
+    results = simulate(to_params(cfg), notes, progress=sys.stderr.isatty())
     folder = results.save(hydra_cfg.runtime.output_dir)
     save_overview(results, folder)
     print(summary_text(results))
@@ -62,25 +76,43 @@ def main() -> None:
     register_schema()
     register_run_name_resolver()
     register_launchers()
-    args = sys.argv[1:]
-    if any(a in INFO_FLAGS for a in args):
-        _run_job()
-        return
+    args = expand_replace(sys.argv[1:])
+    sys.argv[1:] = args
     overrides = [a for a in args if not a.startswith("-") and not _is_flag_value(args, a)]
     sweep = any(a in ("-m", "--multirun") for a in args)
     try:
+        check_modes(args)
+        check_shell_splits(overrides)
+        check_presets(overrides)
+        if any(a in INFO_FLAGS for a in args):
+            _run_job()
+            return
         if sweep:
             plan = plan_sweep(overrides)
             check_jobs(plan.jobs)
+            merged = sweep_warnings(plan.jobs)
         else:
             check_jobs(sweep_jobs(overrides))
+            notes = describe_overrides(overrides)
     except ConfigError as error:
         _stop(f"config error: {error}", 2)
     if not sweep:
+        _announce(notes, overrides)
         _run_job()
         return
+    for text in merged:
+        print(f"{PROG}: warning: {text}", file=sys.stderr, flush=True)
+    sys.exit(run_planned_sweep(plan, sys.argv[1:]))
+
+
+def run_planned_sweep(plan: SweepPlan, hydra_args: list[str]) -> int:
+    """Write the manifest, run the sweep through Hydra (`-m` and `hydra_args`), build its tables.
+
+    Returns:
+        the exit code: 0 when every run is complete and the tables are written, else 1.
+    """
     _start_sweep(plan)
-    sys.argv += list(plan.hydra_overrides)
+    sys.argv[1:] = [*hydra_args, *plan.hydra_overrides]
     os.environ[SWEEP_PID] = str(os.getpid())  # local workers exit when this process dies
     started = time.perf_counter()
     failure = ""
@@ -88,7 +120,17 @@ def main() -> None:
         _run_job()
     except SystemExit as stop:  # Hydra reports an error in a launcher or job and exits 1
         failure = f"the sweep stopped early (exit {stop.code}); "
-    sys.exit(_finish_sweep(plan, failure, time.perf_counter() - started))
+    return _finish_sweep(plan, failure, time.perf_counter() - started)
+
+
+def _announce(notes: RunNotes, overrides: list[str]) -> None:
+    """Print the levers in force and the merge warnings; name the run after what changed."""
+    print(notes_text(notes), flush=True)
+    for text in notes.warnings:
+        print(f"{PROG}: warning: {text}", file=sys.stderr, flush=True)
+    if not any(o.startswith("label=") for o in overrides):
+        sys.argv.append(f"label='{notes.label}'")
+    _notes.append(notes)
 
 
 def _start_sweep(plan: SweepPlan) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
@@ -40,6 +40,12 @@ def lever_changes(runs: pd.DataFrame, scenario: str) -> dict[str, list[str]]:
     return json.loads(rows["lever_changes"].iloc[0])
 
 
+def own_changes(runs: pd.DataFrame, scenario: str, baseline: str) -> dict[str, list[str]]:
+    """The scenario's lever changes, for the levers whose changes differ from the baseline's."""
+    base = lever_changes(runs, baseline)
+    return {k: v for k, v in lever_changes(runs, scenario).items() if base.get(k) != v}
+
+
 def fan_bands(metrics: pd.DataFrame, series: str) -> pd.DataFrame:
     """Per scenario and month: 5th percentile, median and 95th percentile of `series` over seeds."""
     grouped = metrics.groupby(["scenario", "month"], sort=False)[series]
@@ -57,7 +63,8 @@ def fan_chart(
 ) -> Figure:
     """One panel per case: its median and 5-95% band over seeds, the baseline's in grey.
 
-    The months at which the case's levers change are marked with dashed lines.
+    Dashed lines mark the case's own lever changes (levers whose dates differ from the
+    baseline's); `metrics` may be cut to a window.
     """
     divisor = OUTCOMES[series].divisor
     title = per_month_title(series)
@@ -99,48 +106,73 @@ def fan_chart(
             dates, own["p05"] / divisor, own["p95"] / divisor, color=colour, alpha=0.3, linewidth=0
         )
         ax.plot(dates, own["p50"] / divisor, color=colour, linewidth=1.4, label=scenario)
-        mark_levers(ax, lever_changes(runs, scenario), label=False)
+        months = own["month"].astype(str)
+        marks = {
+            lever: [m for m in changes if months.min() <= m <= months.max()]
+            for lever, changes in own_changes(runs, scenario, baseline).items()
+        }
+        mark_levers(ax, marks, label=False)
         ax.set_title(scenario, fontsize=9)
         ax.tick_params(labelsize=7)
         ax.legend(fontsize=6, loc="upper left")
     for ax in list(axes.flat)[len(shown) :]:
         ax.set_visible(False)
     fig.suptitle(
-        f"{title}\nmedian and 5-95% band over seeds; dashed lines: lever changes", fontsize=10
+        f"{title}\nmedian and 5-95% band over seeds; dashed: the scenario's own lever changes",
+        fontsize=10,
     )
     fig.tight_layout()
     return fig
 
 
-def heatmap(table: pd.DataFrame, row_key: str, column_key: str, outcomes: Sequence[str]) -> Figure:
-    """Mean of each outcome over seeds on the grid of two swept parameters.
+def heatmap(
+    table: pd.DataFrame,
+    row_key: str,
+    column_key: str,
+    outcomes: Sequence[str],
+    baseline: Mapping[str, float],
+) -> Figure:
+    """Each outcome's mean over seeds on the grid of two swept parameters.
+
+    Colour is the change from the baseline case in % of it, signed so that green is better and
+    red worse for every outcome (one shared diverging scale); each cell reads the mean in
+    display units and that change.
 
     Args:
         table: complete runs with the two parameter columns and the outcome columns.
         row_key: the swept parameter along the rows.
         column_key: the swept parameter along the columns.
         outcomes: one panel per outcome name.
+        baseline: outcome -> the baseline case's mean.
     """
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.4 * len(outcomes), 3.8), squeeze=False)
-    for ax, column in zip(axes.flat, outcomes, strict=True):
-        title, divisor = OUTCOMES[column].title, OUTCOMES[column].divisor
-        grid = (
-            table.pivot_table(
-                index=row_key, columns=column_key, values=column, aggfunc="mean", sort=False
-            )
-            / divisor
+    grids, gains = {}, {}
+    for name in outcomes:
+        grid = table.pivot_table(
+            index=row_key, columns=column_key, values=name, aggfunc="mean", sort=False
         )
-        image = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", cmap="viridis")
-        ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], fontsize=7, rotation=45)
+        base = baseline.get(name, np.nan)
+        sign = -1.0 if OUTCOMES[name].better == "lower" else 1.0
+        grids[name] = grid
+        gains[name] = sign * (grid - base) / abs(base) * 100 if base else grid * 0.0
+    limit = max(float(np.nanmax(np.abs(g.to_numpy(dtype=float)))) for g in gains.values()) or 1.0
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.6 * len(outcomes), 4.0), squeeze=False)
+    for i, (ax, name) in enumerate(zip(axes.flat, outcomes, strict=True)):
+        o, grid, gain = OUTCOMES[name], grids[name], gains[name]
+        labels = np.vectorize(lambda v, g, o=o: f"{o.shown(v)}\n{g:+.0f}%")(
+            grid.to_numpy(dtype=float), gain.to_numpy(dtype=float)
+        )
+        values = gain.to_numpy(dtype=float)
+        image = ax.imshow(values, aspect="auto", cmap="RdYlGn", vmin=-limit, vmax=limit)
+        for (r, c), text in np.ndenumerate(labels):
+            ax.text(c, r, text, ha="center", va="center", fontsize=7, color="black")
+        ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], fontsize=7)
         ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index], fontsize=7)
+        if i == len(outcomes) - 1:
+            fig.colorbar(image, ax=ax, shrink=0.8, label="% change from baseline, green = better")
         ax.set_xlabel(column_key, fontsize=8)
         ax.set_ylabel(row_key, fontsize=8)
-        ax.set_title(title, fontsize=9)
-        for (r, c), value in np.ndenumerate(grid.to_numpy(dtype=float)):
-            if np.isfinite(value):
-                ax.text(c, r, f"{value:,.3g}", ha="center", va="center", fontsize=6, color="white")
-        fig.colorbar(image, ax=ax, shrink=0.8)
-    fig.suptitle("Mean over seeds on the grid", fontsize=10)
+        ax.set_title(o.title, fontsize=9)
+    fig.suptitle("Mean over seeds on the grid; colour: change from the baseline", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -166,67 +198,5 @@ def dose_response(stats: pd.DataFrame, key: str, outcomes: Sequence[str]) -> Fig
         ax.set_title(title, fontsize=9)
         ax.tick_params(labelsize=7)
     fig.suptitle("Dose response: mean and 95% confidence interval over seeds", fontsize=10)
-    fig.tight_layout()
-    return fig
-
-
-def pareto_front(x: Sequence[float], y: Sequence[float]) -> list[int]:
-    """Find the points no other point beats: higher x (useful) and lower y (fraud loss)."""
-    front = []
-    for i, (xi, yi) in enumerate(zip(x, y, strict=True)):
-        dominated = any(
-            xj >= xi and yj <= yi and (xj > xi or yj < yi)
-            for j, (xj, yj) in enumerate(zip(x, y, strict=True))
-            if j != i
-        )
-        if not dominated:
-            front.append(i)
-    return sorted(front, key=lambda i: x[i])
-
-
-TRADEOFF = ("useful_enrolments", "fraud_loss_eur")  # (x: higher is better, y: lower is better)
-
-
-def tradeoff(stats: pd.DataFrame, baseline: str) -> Figure:
-    """Fraud loss against useful enrolments, one point per case with 95% CIs, Pareto front.
-
-    Args:
-        stats: one row per case ('scenario', '<outcome>_mean/_lo/_hi' of both outcomes).
-        baseline: the case written in bold.
-    """
-    good, bad = (OUTCOMES[name] for name in TRADEOFF)
-
-    def scaled(name: str, divisor: float) -> tuple[np.ndarray, np.ndarray]:
-        mean = (stats[f"{name}_mean"] / divisor).to_numpy()
-        low, high = stats[f"{name}_lo"] / divisor, stats[f"{name}_hi"] / divisor
-        return mean, np.abs(np.vstack([mean - low, high - mean]))
-
-    x, xerr = scaled(good.name, good.divisor)
-    y, yerr = scaled(bad.name, bad.divisor)
-    front = pareto_front(list(x), list(y))
-    fig, ax = plt.subplots(figsize=(7.5, 5.5))
-    ax.errorbar(x, y, xerr=xerr, yerr=yerr, fmt="none", ecolor="#999999", elinewidth=1, capsize=2)
-    on_front = np.isin(np.arange(len(x)), front)
-    ax.scatter(x[~on_front], y[~on_front], color="#4c72b0", zorder=3, label="scenario")
-    ax.scatter(x[on_front], y[on_front], color="#c44e52", zorder=4, s=50, label="Pareto front")
-    ax.plot(x[front], y[front], color="#c44e52", linewidth=1, zorder=2)
-    for xi, yi, name in zip(x, y, stats["scenario"], strict=True):
-        weight = "bold" if name == baseline else "normal"
-        ax.annotate(
-            str(name),
-            (xi, yi),
-            textcoords="offset points",
-            xytext=(4, 4),
-            fontsize=7,
-            fontweight=weight,
-        )
-    ax.set_xlabel(f"{good.label} over the run ({good.display_unit}, national)")
-    ax.set_ylabel(f"{bad.label} over the run ({bad.display_unit})")
-    ax.set_title(
-        f"Trade-off: {bad.label} vs {good.label} (mean, 95% CI over seeds)\n"
-        f"front: no other scenario has less {bad.label} and more {good.label}",
-        fontsize=9,
-    )
-    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -151,7 +151,12 @@ def short_key(key: str) -> str:
 
 
 def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._=,+()@-]", "_", text)
+    """Only characters the shell leaves alone: 'seed=range(0,3)' -> 'seed=range_0,3'.
+
+    Closing brackets and quotes are dropped, every other unsafe character becomes '_'; names
+    that would then collide are refused by `plan_sweep`.
+    """
+    return re.sub(r"[^A-Za-z0-9._=,+@-]", "_", re.sub(r"[)}\]'\"]", "", text))
 
 
 def _limit(name: str) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from sim.core.version import ROOT, code_version
+from sim.provenance import run_hash as params_hash
 from sim.results import CONFIG_FILE, METRICS_FILE, SUMMARY_FILE, atomic_write, params_as_dict
 from sim.tooling.jobs import SweepPlan, bare_key, swept_keys
 
@@ -34,24 +34,9 @@ class SweepError(Exception):
     """A sweep folder that cannot be read or completed (one line for the user)."""
 
 
-def code_fingerprint() -> str:
-    """Give the code version, plus a digest of sim/ sources if they hold uncommitted changes."""
-    version = code_version()
-    if not version.endswith(".dirty"):
-        return version
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "sim").rglob("*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
-    return f"{version}:{digest.hexdigest()[:12]}"
-
-
 def run_hash(params: Any) -> str:
     """Hash of the resolved parameters and the code: equal hashes give equal results."""
-    payload = (
-        json.dumps(params_as_dict(params), sort_keys=True, default=str) + "|" + code_fingerprint()
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+    return params_hash(params_as_dict(params))
 
 
 def now() -> str:

@@ -79,7 +79,11 @@ def per_month_title(name: str) -> str:
 
 
 def overview_figure(results: Results) -> Figure:
-    """Enrolments by kind, fraud loss by channel, trust, organisations by strategy."""
+    """Four panels a policy reader takes in at a glance, lever dates marked and named.
+
+    Enrolments by kind (useful ones drawn over them), fraud loss by channel, trust and deterred
+    holders, organisations by strategy.
+    """
     metrics = results.metrics
     dates = pd.to_datetime(metrics["month"] + "-01")
 
@@ -93,6 +97,13 @@ def overview_figure(results: Results) -> Figure:
         *[shown(name) for name in KIND_COLOURS],
         labels=[OUTCOMES[name].label for name in KIND_COLOURS],
         colors=list(KIND_COLOURS.values()),
+    )
+    ax.plot(
+        dates,
+        shown("useful_enrolments"),
+        color="black",
+        linewidth=1.2,
+        label=f"of which {OUTCOMES['useful_enrolments'].label}",
     )
     ax.set_title(f"{per_month_title('enrolments')}, by kind")
     ax.legend(loc="upper left", fontsize=8)

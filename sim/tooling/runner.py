@@ -24,7 +24,7 @@ from omegaconf import DictConfig
 
 import sim.api
 from sim.config import to_params
-from sim.core.version import code_version
+from sim.provenance import source_version
 from sim.results import atomic_write
 from sim.tooling.isolation import die_with_parent, exclusive, run_isolated
 from sim.tooling.jobs import register_run_name_resolver
@@ -81,7 +81,7 @@ def run_sweep_job(
             "label": params.label,
             "seed": params.seed,
             "hash": key,
-            "version": code_version(),
+            "version": source_version(),
             "status": "running",
             "error": None,
             "started_at": now(),
@@ -89,7 +89,7 @@ def run_sweep_job(
         }
         write_json(folder / RUN_FILE, record)
         start = time.perf_counter()
-        failure = run_isolated(lambda: sim.api.run(params).save(folder))
+        failure = run_isolated(lambda: _run_and_save(params, overrides, folder))
         if failure is None:
             try:
                 record["files"] = file_facts(folder)
@@ -108,23 +108,38 @@ def run_sweep_job(
     return record
 
 
+def _run_and_save(params: Any, overrides: Sequence[str], folder: Path) -> None:
+    """Simulate one job and save it; its summary's command is the job's overrides.
+
+    (The process running it is a launcher's worker: its own command line says nothing.)
+    """
+    results = sim.api.run(params)
+    results.summary["command"] = "sweep job: " + " ".join(overrides)
+    results.save(folder)
+
+
 def _progress(folder: Path, status: str, seconds: float) -> None:
-    """One line per finished job: how many of the sweep's runs are done, and an estimate."""
+    """One line per finished job: how many of the sweep's runs are done, and an estimate.
+
+    A run found complete from an earlier sweep says so without a counter (its neighbours'
+    counters include it); the estimate counts only the runs finished since this sweep started.
+    """
     manifest = read_manifest(folder.parent)
+    if status.startswith("skipped"):
+        print(f"{folder.name}: {status}", flush=True)
+        return
     if manifest is None:
         print(f"{folder.name}: {status} ({seconds:.1f} s)", flush=True)
         return
-    names = [job["run"] for job in manifest["jobs"]]
-    done = sum(
-        (record := read_record(folder.parent / name)) is not None
-        and record.get("status") in ("ok", "failed")
-        for name in names
-    )
-    total = len(names)
+    records = [read_record(folder.parent / job["run"]) for job in manifest["jobs"]]
+    finished = [r for r in records if r is not None and r.get("status") in ("ok", "failed")]
+    done, total = len(finished), len(records)
+    started = str(manifest.get("started_at", ""))
+    new = sum(str(r.get("finished_at", "")) >= started for r in finished)
     elapsed = time.time() - manifest.get("started", time.time())
     eta = ""
-    if 0 < done < total:
-        eta = f", about {elapsed / done * (total - done) / 60:.1f} min left"
+    if new > 0 and done < total:
+        eta = f", about {elapsed / new * (total - done) / 60:.1f} min left"
     print(f"[{done}/{total}] {folder.name}: {status} ({seconds:.1f} s){eta}", flush=True)
 
 

@@ -1,0 +1,94 @@
+"""A Hydra sweeper that runs the jobs a sweep's manifest lists, instead of a cartesian product.
+
+Hydra's basic sweeper runs every combination of the swept values; a comparison of named
+variants (`cpf-compare run historical copay150='...'`) is a list of bundles of overrides, one
+per variant and seed. The command line writes those jobs into sweep.json first (as for every
+sweep), and selects this sweeper with `hydra/sweeper=cpf_manifest
+hydra.sweeper.manifest=<sweep.json>`; every launcher (local processes, SLURM, Ray) then runs the
+jobs as usual. Registered, as the batched SLURM launcher is, by name in Hydra's plugin table
+(`register_manifest_sweeper`, idempotent, called before Hydra starts); nothing at import.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+TARGET = "hydra_plugins.cpf_sim.ManifestSweeper"  # the plugin name Hydra requires
+CONFIG_NAME = "cpf_manifest"
+_registered = False
+
+
+def manifest_jobs(path: str | Path) -> list[list[str]]:
+    """The overrides of every job listed in a sweep.json, in order."""
+    manifest = json.loads(Path(path).read_text())
+    return [list(job["overrides"]) for job in manifest["jobs"]]
+
+
+@dataclass
+class ManifestSweeperConf:
+    """The sweeper's config: the manifest to read the jobs from."""
+
+    _target_: str = TARGET
+    manifest: str = ""
+    max_batch_size: int | None = None
+
+
+_sweeper: type | None = None
+
+
+def _sweeper_class() -> type:
+    """The sweeper class, built once on Hydra's basic sweeper *after* Hydra's plugin scan.
+
+    The scan re-executes Hydra's plugin modules, replacing their classes: a subclass made at
+    import would derive from a stale BasicSweeper (and `super()` would fail). The class is
+    reachable as `sim.tooling.manifest_sweeper.ManifestSweeper` (module `__getattr__`).
+    """
+    global _sweeper
+    if _sweeper is not None:
+        return _sweeper
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+
+    class Sweeper(BasicSweeper):  # type: ignore[misc, valid-type]
+        """Hydra's basic sweeper with its jobs read from a manifest (one batch)."""
+
+        def __init__(self, manifest: str, max_batch_size: int | None = None) -> None:
+            super().__init__(max_batch_size=max_batch_size, params=None)
+            self.manifest = manifest
+
+        def split_arguments(  # type: ignore[override]  # an instance method: reads the manifest
+            self, overrides: Any, max_batch_size: Any
+        ) -> list[list[list[str]]]:
+            """One batch: every job of the manifest, in order (the command line sweeps nothing)."""
+            return [manifest_jobs(self.manifest)]
+
+    Sweeper.__name__ = Sweeper.__qualname__ = "ManifestSweeper"
+    Sweeper.__module__ = __name__
+    _sweeper = Sweeper
+    return Sweeper
+
+
+def register_manifest_sweeper() -> None:
+    """Register the sweeper's config (hydra/sweeper=cpf_manifest) and class with Hydra."""
+    global _registered
+    if _registered:
+        return
+    from hydra.core.config_store import ConfigStore
+    from hydra.core.plugins import Plugins
+    from hydra.plugins.sweeper import Sweeper
+
+    ConfigStore.instance().store(group="hydra/sweeper", name=CONFIG_NAME, node=ManifestSweeperConf)
+    plugins = Plugins.instance()  # scans Hydra's plugins first
+    sweeper = _sweeper_class()
+    plugins.class_name_to_class[TARGET] = sweeper
+    plugins.plugin_type_to_subclass_list[Sweeper].append(sweeper)
+    _registered = True
+
+
+def __getattr__(name: str) -> Any:
+    """`ManifestSweeper`, built on first use (see `_sweeper_class`)."""
+    if name == "ManifestSweeper":
+        return _sweeper_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
