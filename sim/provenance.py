@@ -4,7 +4,7 @@ A run folder copied elsewhere must still say what made it: the hash of its resol
 and code (`run_hash`: equal hashes give equal results), the command line, the Python and key
 library versions, the host, and which tracked files that shape results (sim/, configs/,
 pyproject.toml) had uncommitted changes (`tree_changes`). `source_version` is the code version
-marked '.dirty' when any of them changed (`sim.core.version.code_version` looks at sim/ only).
+marked '.dirty' when any of them changed, as `sim.core.version.code_version` does itself.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @cache
 def code_version() -> str:
-    """'X.Y.Z+g<commit>' ('.dirty' when sim/ has uncommitted changes), or 'X.Y.Z' outside git."""
+    """'X.Y.Z+g<commit>' ('.dirty' if sim/, configs/, pyproject.toml changed), or 'X.Y.Z'."""
     try:
         base = version("cpf-sim")
     except PackageNotFoundError:
@@ -26,7 +26,7 @@ def code_version() -> str:
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "sim"],
+            ["git", "status", "--porcelain", "--", "sim", "configs", "pyproject.toml"],
             cwd=ROOT,
             capture_output=True,
             text=True,
