@@ -111,16 +111,18 @@ def test_unenforced_canvassing_ban_does_little(arm):
 
 
 def test_copayment_deters_non_exempt_honest_enrolments(arm):
-    """Measured: 0.40-0.50 fewer honest employee enrolments per seed (employees pay it)."""
+    """Employees pay it, so fewer of them enrol. Measured on the scale-invariant refit (v2.1):
+    0.17-0.22 fewer honest employee enrolments per seed (model v2: 0.40-0.50; capacity now
+    binds, so part of the places employees leave go to others)."""
     base = outcome(arm("base"), "legit_enrolments_employee")
     copay = outcome(arm("copayment"), "legit_enrolments_employee")
     assert (copay < base).all(), f"copayment {copay} vs none {base}"
     reduction = -relative_change(copay, base)
-    assert reduction.mean() > 0.3, f"mean reduction {reduction.mean():.2f} per seed {reduction}"
+    assert reduction.mean() > 0.12, f"mean reduction {reduction.mean():.2f} per seed {reduction}"
 
 
 def test_copayment_raises_the_exempt_job_seekers_share(arm):
-    """Measured: job seekers' share of enrolments rises from ~11% to ~17% (x1.4-1.7)."""
+    """Measured on v2.1: job seekers' share of enrolments rises x1.13-1.21 (model v2: x1.4-1.7)."""
 
     def share(summaries):
         return outcome(summaries, "enrolments_job_seeker") / outcome(summaries, "enrolments")
@@ -128,7 +130,7 @@ def test_copayment_raises_the_exempt_job_seekers_share(arm):
     base, copay = share(arm("base")), share(arm("copayment"))
     assert (copay > base).all(), f"copayment {copay} vs none {base}"
     ratio = copay / base
-    assert ratio.mean() > 1.25, f"mean ratio {ratio.mean():.2f} per seed {ratio}"
+    assert ratio.mean() > 1.08, f"mean ratio {ratio.mean():.2f} per seed {ratio}"
 
 
 def test_relevance_ranking_finds_useful_courses_for_the_self_employed(arm):
