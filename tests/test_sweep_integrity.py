@@ -3,6 +3,7 @@ command fails loudly when anything is missing, jobs never share a folder, names 
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -163,3 +164,25 @@ def test_a_sweep_of_null_against_a_list_gives_two_scenarios(tmp_path: Path) -> N
     (folder,) = (tmp_path / "results" / "sweeps").iterdir()
     runs, _ = load_sweep(folder)
     assert runs["scenario"].nunique() == 2, list(runs["scenario"])
+
+
+def test_runs_left_by_an_older_model_are_rerun_and_not_counted_done(
+    finished: Path, tmp_path: Path
+) -> None:
+    folder = _copy(finished, tmp_path)
+    for run in folder.iterdir():
+        record = run / RUN_FILE
+        if record.exists():  # as if made by another commit: another hash and version
+            text = record.read_text()
+            data = json.loads(text)
+            data.update(hash="0" * 16, version="0.0.0+gold")
+            record.write_text(json.dumps(data))
+    done = cpf_sim(tmp_path, "-m", "+experiment=smoke", "hydra/launcher=basic")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "skipped (complete)" not in done.stdout
+    counters = [
+        line.split()[0]
+        for line in done.stdout.splitlines()
+        if line.startswith("[") and "/4]" in line
+    ]
+    assert counters == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"], done.stdout

@@ -132,9 +132,16 @@ def _progress(folder: Path, status: str, seconds: float) -> None:
         print(f"{folder.name}: {status} ({seconds:.1f} s)", flush=True)
         return
     records = [read_record(folder.parent / job["run"]) for job in manifest["jobs"]]
-    finished = [r for r in records if r is not None and r.get("status") in ("ok", "failed")]
+    started, version = str(manifest.get("started_at", "")), source_version()
+    # A record left by an older model or config is to be re-run: it is not done.
+    finished = [
+        r
+        for r in records
+        if r is not None
+        and r.get("status") in ("ok", "failed")
+        and (str(r.get("finished_at", "")) >= started or r.get("version") == version)
+    ]
     done, total = len(finished), len(records)
-    started = str(manifest.get("started_at", ""))
     new = sum(str(r.get("finished_at", "")) >= started for r in finished)
     elapsed = time.time() - manifest.get("started", time.time())
     eta = ""
