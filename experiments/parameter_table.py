@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import inspect
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -34,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from sim.param_docs import class_field_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS_FILE = ROOT / "sim" / "params.py"
@@ -102,22 +103,18 @@ def _default(value: ast.expr | None) -> Any:
 
 def _fields(cls: ast.ClassDef, section: str) -> list[Parameter]:
     """Annotated fields of a class body with the string literal that follows each."""
-    out = []
-    body = cls.body
-    for i, node in enumerate(body):
-        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
-            continue
-        doc = ""
-        following = body[i + 1] if i + 1 < len(body) else None
-        if (
-            isinstance(following, ast.Expr)
-            and isinstance(following.value, ast.Constant)
-            and isinstance(following.value.value, str)
-        ):
-            doc = " ".join(inspect.cleandoc(following.value.value).split())
-        annotation = ast.unparse(node.annotation)
-        out.append(Parameter(section, node.target.id, annotation, _default(node.value), doc))
-    return out
+    docs = class_field_docs(cls)
+    return [
+        Parameter(
+            section,
+            node.target.id,
+            ast.unparse(node.annotation),
+            _default(node.value),
+            docs.get(node.target.id, ""),
+        )
+        for node in cls.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    ]
 
 
 def parse_params(path: Path = PARAMS_FILE) -> dict[str, list[Parameter]]:

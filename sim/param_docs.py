@@ -22,8 +22,14 @@ _done = False
 
 def field_docs(cls: type) -> dict[str, str]:
     """Field name -> the docstring written under it in the class body (one line)."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
-    body = tree.body[0].body  # type: ignore[attr-defined]
+    node = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+    assert isinstance(node, ast.ClassDef)
+    return class_field_docs(node)
+
+
+def class_field_docs(cls: ast.ClassDef) -> dict[str, str]:
+    """Field name -> the string literal that follows its annotation in a parsed class body."""
+    body = cls.body
     docs = {}
     for node, after in zip(body, body[1:], strict=False):
         if (
