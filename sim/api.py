@@ -14,10 +14,11 @@ from typing import Any
 
 from sim.config import check_numbers, to_params
 from sim.core.calendar import month_label
+from sim.core.version import code_version
 from sim.model import CPFModel
 from sim.outcomes import run_totals
 from sim.params import SimParams
-from sim.provenance import provenance, source_version
+from sim.provenance import provenance
 from sim.results import Results, metrics_frame, params_as_dict
 from sim.run_notes import RunNotes, active_levers, compose_with_notes
 
@@ -129,7 +130,7 @@ def simulate(params: SimParams, notes: RunNotes | None = None, progress: bool = 
         **run_totals(series),
         "label": params.label,
         "seed": params.seed,
-        "version": source_version(),
+        "version": code_version(),
         "scale": params.population.scale,
         "holders": params.population.holders,
         "months": params.n_months,

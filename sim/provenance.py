@@ -3,8 +3,8 @@
 A run folder copied elsewhere must still say what made it: the hash of its resolved parameters
 and code (`run_hash`: equal hashes give equal results), the command line, the Python and key
 library versions, the host, and which tracked files that shape results (sim/, configs/,
-pyproject.toml) had uncommitted changes (`tree_changes`). `source_version` is the code version
-marked '.dirty' when any of them changed, as `sim.core.version.code_version` does itself.
+pyproject.toml) had uncommitted changes (`tree_changes`); `sim.core.version.code_version` marks
+the version '.dirty' when any of them changed.
 """
 
 from __future__ import annotations
@@ -25,21 +25,13 @@ KEY_PACKAGES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "hydra-core", "om
 TRACKED = ("sim", "configs", "pyproject.toml")
 
 
-def source_version() -> str:
-    """The code version, '.dirty' if sim/, configs/ or pyproject.toml has uncommitted changes."""
-    text = code_version()
-    if tree_changes() and "+g" in text and not text.endswith(".dirty"):
-        return f"{text}.dirty"
-    return text
-
-
 def code_fingerprint() -> str:
     """Give the source version, plus a digest of the sources if they hold uncommitted changes.
 
     The digest covers sim/*.py, configs/ and pyproject.toml, so a changed source re-runs a
     sweep's runs even when the commit is the same.
     """
-    text = source_version()
+    text = code_version()
     if not text.endswith(".dirty"):
         return text
     digest = hashlib.sha256()

@@ -118,13 +118,21 @@ def test_a_list_lever_given_one_value_says_how_to_write_a_list():
 
 
 def test_a_changed_config_or_pyproject_marks_the_version_dirty(monkeypatch):
-    from sim import provenance
+    import subprocess
 
-    monkeypatch.setattr(provenance, "code_version", lambda: "0.1.0+gabc1234")
-    monkeypatch.setattr(provenance, "tree_changes", lambda: ["configs/scenario/historical.yaml"])
-    assert provenance.source_version() == "0.1.0+gabc1234.dirty"
+    from sim import provenance
+    from sim.core import version
+
+    def git(args, **_):
+        changed = " M configs/scenario/historical.yaml" if "configs" in args else ""
+        out = "abc1234" if "rev-parse" in args else changed
+        return subprocess.CompletedProcess(args, 0, stdout=out)
+
+    monkeypatch.setattr(version.subprocess, "run", git)
+    assert version.code_version.__wrapped__().endswith("+gabc1234.dirty")
+    monkeypatch.setattr(provenance, "code_version", lambda: "0.1.0+gabc1234.dirty")
     assert provenance.code_fingerprint().startswith("0.1.0+gabc1234.dirty:")
-    monkeypatch.setattr(provenance, "tree_changes", lambda: [])
+    monkeypatch.setattr(provenance, "code_version", lambda: "0.1.0+gabc1234")
     assert provenance.code_fingerprint() == "0.1.0+gabc1234"
 
 

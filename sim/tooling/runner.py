@@ -24,7 +24,7 @@ from omegaconf import DictConfig
 
 import sim.api
 from sim.config import to_params
-from sim.provenance import source_version
+from sim.core.version import code_version
 from sim.results import atomic_write
 from sim.tooling.isolation import die_with_parent, exclusive, run_isolated
 from sim.tooling.jobs import register_run_name_resolver
@@ -81,7 +81,7 @@ def run_sweep_job(
             "label": params.label,
             "seed": params.seed,
             "hash": key,
-            "version": source_version(),
+            "version": code_version(),
             "status": "running",
             "error": None,
             "started_at": now(),
@@ -132,7 +132,7 @@ def _progress(folder: Path, status: str, seconds: float) -> None:
         print(f"{folder.name}: {status} ({seconds:.1f} s)", flush=True)
         return
     records = [read_record(folder.parent / job["run"]) for job in manifest["jobs"]]
-    started, version = str(manifest.get("started_at", "")), source_version()
+    started, version = str(manifest.get("started_at", "")), code_version()
     # A record left by an older model or config is to be re-run: it is not done.
     finished = [
         r
