@@ -15,7 +15,7 @@ from sim.processes.escrow import settle_escrow
 from sim.processes.fraud import run_fraud_networks
 from sim.processes.levers import LeverSet
 from sim.processes.market import run_market_dynamics
-from sim.processes.needs import arise_needs
+from sim.processes.needs import arise_needs, seed_needs
 from sim.processes.record import record_stocks
 from sim.processes.rights import renew_rights
 from sim.processes.search import run_search_and_checkout
@@ -31,6 +31,7 @@ class CPFModel(World):
         self.levers = LeverSet.from_params(params.regulation, self.n_months)
         self.recorder.add("credited_eur", 0, float(self.population.balance.sum()))
         self.levers.apply(self, 0)
+        seed_needs(self)
         rng = self.streams.get("initialise", 0, salt=1)
         shares = np.array(params.market.strategy_shares)
         for strategy in rng.choice(

@@ -324,6 +324,10 @@ class MarketParams:
     fair_hourly_eur: list[float] = field(default_factory=lambda: [38, 22, 22, 26, 55, 11, 30])
     """Fair price per hour of a course of average quality, per topic. assumption, with the
     mean near the 2020 level of €16.80/h on long courses (managementdelaformation.fr)."""
+    price_level: float = ranged(1.0, (0.2, 5.0))
+    """Multiplier on every fair price: the per-topic hourly rates and hours set relative prices,
+    this sets their level, which no source gives per topic. fitted to the average price per
+    dossier 2020-21 (1,236 and 1,358 EUR, centre-inffo)."""
     markup: list[float] = field(default_factory=lambda: [1.1, 1.25, 1.5, 1.6])
     """Initial price over the fair price, per strategy. assumption."""
     balance_anchor: float = ranged(0.85, PROBABILITY)
@@ -470,6 +474,13 @@ class FraudParams:
     pressured_block: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.1, 0.45])
     """Share of pressured sign-ups the identity check stops (the caller cannot complete the
     checkout for the holder), per level. assumption."""
+    identity_skill_transfer: list[float] = field(default_factory=lambda: [1.0, 1.0, 1.0, 0.2])
+    """Share of a network's experience against the identity check (takeover and pressured
+    channels) kept when the check rises to each level (none, password, FranceConnect,
+    FranceConnect+). assumption: a password and a FranceConnect login (tax or health account)
+    are phished the same way, so that skill carries over; FranceConnect+ needs an identity
+    verified on a document and a second factor on the holder's phone, another trade (forged
+    documents, SIM swaps) learned mostly anew."""
     circumvention_max: float = ranged(0.5, PROBABILITY)
     """Share of the remaining control a fully experienced network defeats (SIM swaps, forged
     identities, fake attendance). assumption: 'professionalising in abuse' (seed article)."""
@@ -500,7 +511,7 @@ class FraudParams:
 
     def __post_init__(self) -> None:
         check_fields(self)
-        for name in ("takeover_success", "pressured_block"):
+        for name in ("takeover_success", "pressured_block", "identity_skill_transfer"):
             values = getattr(self, name)
             if len(values) != 4 or any(not 0 <= v <= 1 for v in values):
                 raise ConfigError(name, list(values), "4 probabilities, one per identity level")

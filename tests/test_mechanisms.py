@@ -16,16 +16,19 @@ from sim.agents.organisations import Organisation
 from sim.core.domain import (
     ID_NONE,
     IDENTITY_LEVELS,
+    GHOST_CHANNEL,
     LEGIT,
+    NO_NEED,
     OPPORTUNIST,
     PRESSURED,
+    PRESSURED_CHANNEL,
     TAKEOVER_CHANNEL,
 )
 from sim.platform.checkout import Dossiers, checkout, identity_give_up
 from sim.platform.ranking import result_pages
 from sim.processes.courses import use_probability
-from sim.processes.levers import CanvassingBan, CanvassingEnforcement, Copayment
-from sim.processes.needs import licence_weight
+from sim.processes.levers import CanvassingBan, CanvassingEnforcement, Copayment, IdentityCheck
+from sim.processes.needs import licence_weight, need_rate, receptiveness, seed_needs
 from sim.processes.search import within_capacity
 from tests.conftest import small_world
 from tests.test_units import TOPIC, _offers
@@ -198,3 +201,36 @@ def test_enforcement_catches_canvassing_only_once_it_is_illegal():
             assert world.recorder.series["organisations_delisted"].sum() == 0
             assert org.costs == 0.0
     assert org.costs > 0.0  # caught the month after
+
+
+def test_a_stronger_identity_check_must_be_learned_anew_only_from_franceconnect_plus():
+    world = small_world()
+    network = FraudNetwork(world)
+    world.network_by_id[network.unique_id] = network
+    network.experience[:] = 0.8
+    check = IdentityCheck(
+        {"2019-01": "password", "2019-06": "franceconnect", "2019-09": "franceconnect_plus"},
+        world.n_months,
+    )
+    for month in range(12):
+        world.month = month
+        check.apply(world, month)
+        if month == 7:  # password then FranceConnect: the same phishing skill
+            assert (network.experience == 0.8).all()
+    kept = world.params.fraud.identity_skill_transfer[-1]
+    assert network.experience[TAKEOVER_CHANNEL] == network.experience[PRESSURED_CHANNEL]
+    assert abs(network.experience[TAKEOVER_CHANNEL] - 0.8 * kept) < 1e-12
+    assert network.experience[GHOST_CHANNEL] == 0.8  # straw holders log in themselves
+
+
+def test_holders_start_2019_with_the_stationary_stock_of_needs():
+    world = small_world(holders=20_000)
+    pop, b = world.population, world.params.behaviour
+    assert (pop.need_topic == NO_NEED).all()
+    rate = need_rate(pop, b, receptiveness(pop, b))
+    expected = float(np.mean(rate / (rate + b.need_fade)))
+    seed_needs(world)
+    share = float(np.mean(pop.need_topic != NO_NEED))
+    assert expected > 0.02
+    assert abs(share - expected) < 0.15 * expected
+    assert (pop.need_value[pop.need_topic != NO_NEED] > 0).all()

@@ -91,7 +91,7 @@ class Organisation(mesa.Agent):
         if self.model.policy.business_creation_restricted and s != QUALITY:
             topics = topics[topics != BUSINESS_CREATION]
         hours = np.array(market.topic_hours)[topics] * rng.lognormal(0.0, 0.3, topics.size)
-        fair_price = hours * np.array(market.fair_hourly_eur)[topics]
+        fair_price = hours * np.array(market.fair_hourly_eur)[topics] * market.price_level
         clip01 = lambda mean: np.clip(rng.normal(mean, 0.1, topics.size), 0.0, 1.0)  # noqa: E731
         remote = rng.random(topics.size) < market.remote_share[s]
         self.offers = self.model.offers.add(

@@ -35,6 +35,7 @@ FREE: tuple[tuple[str, float, float, bool], ...] = (
     ("market.canvassing_success", 0.001, 0.1, True),
     ("market.entry_rate", 0.02, 2.0, True),
     ("market.balance_anchor", 0.4, 1.0, False),
+    ("market.price_level", 0.6, 2.0, True),
     ("market.remote_conversion", 0.01, 0.6, True),
     ("fraud.phishing_success", 0.002, 0.3, True),
     ("fraud.entry_rate", 0.01, 3.0, True),

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from sim.agents import regulator
 from sim.core.checks import LEVER_VALUES
-from sim.core.domain import IDENTITY_LEVELS
+from sim.core.domain import IDENTITY_LEVELS, PRESSURED_CHANNEL, TAKEOVER_CHANNEL
 from sim.core.schedule import change_months, resolve
 from sim.params import RegulationParams
 from sim.state.world import World
@@ -54,6 +54,12 @@ class IdentityCheck(Lever):
         level = IDENTITY_LEVELS.index(value)
         if level != world.policy.identity_level:
             world.policy.identity_since = month
+        if level > world.policy.identity_level:
+            # Experience against the check is partly specific to it: a stronger check must
+            # be learned anew (ODD §7.12).
+            kept = world.params.fraud.identity_skill_transfer[level]
+            for network in world.fraud_networks():
+                network.experience[[TAKEOVER_CHANNEL, PRESSURED_CHANNEL]] *= kept
         world.policy.identity_level = level
 
 

@@ -90,21 +90,63 @@ def draw_needs(
     free = ~has_need & (pop.enrol_offer == NOT_ENROLLED)
     fades = has_need & (draw[0] < b.need_fade)
     pop.need_topic[fades] = NO_NEED
-    rates = np.array(
-        [b.need_rate_employee, b.need_rate_job_seeker, b.need_rate_self_employed], dtype=F32
-    )
-    # Each holder's propensity to train (mean 1) scales both kinds of need, and each course
-    # taken lowers it: the most willing use their rights first, and the pool depletes.
-    repeat = (F32(b.repeat_need_factor) ** np.arange(256, dtype=F32)).astype(F32)
-    receptive = pop.propensity * repeat[pop.uses]
-    rate = (
-        rates[pop.status]
-        * np.where(pop.education != BAC_OR_ABOVE, F32(b.need_factor_below_bac), F32(1.0))
-        * receptive
-    )
+    receptive = receptiveness(pop, b)
+    rate = need_rate(pop, b, receptive)
     genuine = free & (draw[1] < rate)
     induced = free & ~genuine & pop.aware & (draw[1] < rate + F32(induced_rate) * receptive)
     new = np.flatnonzero(genuine | induced)
+    give_needs(pop, b, new, induced[new], draw[2, new], rng, licence)
+
+
+def receptiveness(pop: Population, b: BehaviourParams) -> NDArray[np.float32]:
+    """Each holder's propensity to train (mean 1), lowered by each course taken.
+
+    It scales needs of both kinds: the most willing use their rights first, and the pool
+    depletes.
+    """
+    repeat = (F32(b.repeat_need_factor) ** np.arange(256, dtype=F32)).astype(F32)
+    return pop.propensity * repeat[pop.uses]
+
+
+def need_rate(
+    pop: Population, b: BehaviourParams, receptive: NDArray[np.float32]
+) -> NDArray[np.float32]:
+    """Each holder's monthly chance of a genuine need, by status and education."""
+    rates = np.array(
+        [b.need_rate_employee, b.need_rate_job_seeker, b.need_rate_self_employed], dtype=F32
+    )
+    education = np.where(pop.education != BAC_OR_ABOVE, F32(b.need_factor_below_bac), F32(1.0))
+    return rates[pop.status] * education * receptive
+
+
+def seed_needs(world: World) -> None:
+    """Give holders the needs they carry in January 2019.
+
+    The CPF had run since 2015 (383,000 employee entries in 2018), so needs did not start from
+    none: each holder carries one with the stationary probability of the arise-and-fade
+    process, rate / (rate + fade). Purchases before 2019 would lower that stock a little; they
+    are not represented (ODD §7.2).
+    """
+    b, pop = world.params.behaviour, world.population
+    rate = need_rate(pop, b, receptiveness(pop, b))
+    stationary = rate / (rate + F32(b.need_fade))
+    rng = world.streams.get("initialise", 0, salt=2)
+    draw = rng.random((2, pop.size), dtype=F32)
+    new = np.flatnonzero(draw[0] < stationary)
+    licence = licence_weight(b, world.policy.driving_licence_rule)
+    give_needs(pop, b, new, np.zeros(new.size, dtype=bool), draw[1, new], rng, licence)
+
+
+def give_needs(
+    pop: Population,
+    b: BehaviourParams,
+    new: NDArray[np.intp],
+    induced: NDArray[np.bool_],
+    u_topic: NDArray[np.float32],
+    rng: np.random.Generator,
+    licence: NDArray[np.float64],
+) -> None:
+    """Draw the topic and value of the `new` holders' needs (`induced`: by marketing)."""
     if new.size == 0:
         return
     se = pop.status[new] == SELF_EMPLOYED
@@ -117,11 +159,11 @@ def draw_needs(
         shares /= shares.sum(axis=1, keepdims=True)
     cumulative = np.cumsum(shares, axis=1)
     cumulative[:, -1] = 1.0
-    topics = (draw[2, new][:, None] > cumulative).sum(axis=1).clip(0, N_TOPICS - 1)
+    topics = (u_topic[:, None] > cumulative).sum(axis=1).clip(0, N_TOPICS - 1)
     pop.need_topic[new] = topics.astype(np.int8)
     z = rng.standard_normal(new.size)
     value = b.need_value_median_eur * np.exp(b.need_value_sigma * z)
     value *= np.where(pop.education[new] != BAC_OR_ABOVE, b.income_factor_below_bac, 1.0)
     value *= np.where(pop.status[new] == JOB_SEEKER, b.income_factor_job_seeker, 1.0)
-    value *= np.where(induced[new], b.induced_need_value_factor, 1.0)
+    value *= np.where(induced, b.induced_need_value_factor, 1.0)
     pop.need_value[new] = value.astype(F32)
