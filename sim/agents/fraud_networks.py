@@ -119,6 +119,7 @@ class FraudNetwork(mesa.Agent):
             & (rng.random(targets.size) < f.phishing_success * pop.vulnerability[targets])
         ]
         pop.compromised[hooked] = True
+        model.rosters.add_compromised(hooked)
         model.recorder.add("phishing_victims", model.month, hooked.size)
         reused = pool[
             rng.random(pool.size)

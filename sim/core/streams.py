@@ -44,8 +44,14 @@ class Streams:
 
     def get(self, process: str, month: int, salt: int = 0) -> np.random.Generator:
         """A fresh generator for `process` in `month`; `salt` separates sub-streams (agent id)."""
+        return np.random.Generator(np.random.PCG64(self._sequence(process, month, salt)))
+
+    def key(self, process: str, month: int, salt: int = 0) -> int:
+        """A 64-bit key for per-holder uniforms (`sim.core.events.holder_uniforms`)."""
+        return int(self._sequence(process, month, salt).generate_state(1, np.uint64)[0])
+
+    def _sequence(self, process: str, month: int, salt: int) -> np.random.SeedSequence:
         if process not in PROCESSES:
             raise KeyError(f"unknown random process {process!r}")
         key = zlib.crc32(process.encode())
-        sequence = np.random.SeedSequence(entropy=self.seed, spawn_key=(key, month + 1, salt))
-        return np.random.Generator(np.random.PCG64(sequence))
+        return np.random.SeedSequence(entropy=self.seed, spawn_key=(key, month + 1, salt))

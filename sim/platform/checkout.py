@@ -279,7 +279,9 @@ def _enrol(world: World, d: Dossiers, public: NDArray[np.float64]) -> None:
     pop.enrol_offer[d.holders] = d.offers
     pop.enrol_kind[d.holders] = d.kind
     months = np.clip(np.ceil(offers.hours[d.offers] / HOURS_PER_MONTH), 1, 6)
-    pop.enrol_left[d.holders] = months.astype(np.int8)
+    end = (world.month + months - 1).astype(np.int16)  # a one-month course ends this month
+    pop.enrol_end[d.holders] = end
+    world.rosters.add_course_ends(d.holders, end)
     pop.enrol_relevance[d.holders] = d.relevance
     pop.need_topic[d.holders] = NO_NEED
     first = d.holders[pop.uses[d.holders] == 0]

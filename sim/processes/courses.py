@@ -22,9 +22,8 @@ from sim.state.world import World
 def complete_courses(world: World) -> None:
     """Courses due this month end: completion or abandonment, skills, trust, ratings."""
     b, pop, rec, month = world.params.behaviour, world.population, world.recorder, world.month
-    enrolled = np.flatnonzero(pop.enrol_offer != NOT_ENROLLED)
-    pop.enrol_left[enrolled] -= 1
-    ending = enrolled[pop.enrol_left[enrolled] <= 0]
+    ending = world.rosters.courses_ending(month)
+    ending = ending[(pop.enrol_offer[ending] != NOT_ENROLLED) & (pop.enrol_end[ending] == month)]
     if ending.size == 0:
         return
     offers = pop.enrol_offer[ending].astype(np.intp)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from sim.agents.registry import fraud_networks
 from sim.state.world import World
 
@@ -11,7 +9,8 @@ from sim.state.world import World
 def run_fraud_networks(world: World) -> None:
     """Each network secures a shell, re-allocates its effort and works its channels."""
     pop = world.population
-    pool = np.flatnonzero(pop.compromised & (pop.balance >= 300.0))
+    pool = world.rosters.still_compromised(pop)
+    pool = pool[pop.balance[pool] >= 300.0]
     for network in fraud_networks(world):
         network.ensure_shell()
         network.allocate()

@@ -50,10 +50,9 @@ def run_market_dynamics(world: World) -> None:
     world.signals.last_enrolments = (
         series["legit_enrolments"][month] + series["pressured_enrolments"][month]
     )
-    with_rights = world.population.balance > 0
-    world.signals.buyer_balance = (
-        float(world.population.balance[with_rights].mean()) if with_rights.any() else 0.0
-    )
+    balance = world.population.balance  # never negative: nonzero means some rights
+    with_rights = np.count_nonzero(balance)
+    world.signals.buyer_balance = float(balance.sum()) / with_rights if with_rights else 0.0
 
 
 def profit_per_org_by_strategy(world: World) -> dict[int, float]:

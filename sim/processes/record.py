@@ -11,12 +11,13 @@ from sim.state.world import World, networks_active
 def record_stocks(world: World) -> None:
     """Stocks at the end of the month."""
     rec, pop, month = world.recorder, world.population, world.month
-    rec.set("mean_trust", month, float(pop.trust.mean()))
-    rec.set("mean_balance_eur", month, float(pop.balance.mean()))
-    rec.set("balances_eur", month, float(pop.balance.sum()))
+    balances = float(pop.balance.sum())
+    rec.set("mean_trust", month, float(pop.trust.mean(dtype=np.float64)))
+    rec.set("mean_balance_eur", month, balances / pop.size)
+    rec.set("balances_eur", month, balances)
     rec.set("escrow_eur", month, float(pop.enrol_escrow.sum()) + world.fraud_files.escrow_eur)
-    rec.set("aware_share", month, float(pop.aware.mean()))
-    rec.set("compromised_accounts", month, float(pop.compromised.sum()))
+    rec.set("aware_share", month, np.count_nonzero(pop.aware) / pop.size)
+    rec.set("compromised_accounts", month, float(world.rosters.still_compromised(pop).size))
     listed = world.listed_organisations()
     rec.set("organisations_active", month, sum(o.weight for o in listed))
     for code, name in enumerate(STRATEGIES):

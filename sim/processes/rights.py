@@ -11,10 +11,14 @@ from numpy.typing import NDArray
 
 from sim.core.calendar import month_of_year
 from sim.core.domain import EMPLOYEE, JOB_SEEKER, NO_QUALIFICATION, NOT_ENROLLED
+from sim.core.events import bernoulli_rows
 from sim.params import PopulationParams
 from sim.state.ledger import release_escrow
-from sim.state.population import F32, Population
+from sim.state.population import Population
+from sim.state.rosters import Rosters
 from sim.state.world import World
+
+CHUNK = 1 << 20  # rows credited at a time: the yearly pass allocates no N-sized temporary
 
 
 def renew_rights(world: World) -> None:
@@ -27,37 +31,49 @@ def renew_rights(world: World) -> None:
     rec.add("abandonments", month, in_course.size)
     world.fraud_files.forget(leaving)
     rec.add("expired_eur", month, pop.replace(leaving, p))
-    change_jobs(pop, p, world.streams.get("status", month))
+    change_jobs(pop, world.rosters, p, world.streams.get("status", month))
     if month_of_year(month) == p.credit_month:
         rec.add("credited_eur", month, accrue(pop, p))
 
 
 def leavers(pop: Population, p: PopulationParams, rng: np.random.Generator) -> NDArray[np.intp]:
     """Holders leaving the labour force this month (retirement)."""
-    return np.flatnonzero(rng.random(pop.size) < p.exit_per_year / 12)
+    return bernoulli_rows(rng, pop.size, p.exit_per_year / 12)
 
 
-def change_jobs(pop: Population, p: PopulationParams, rng: np.random.Generator) -> None:
+def change_jobs(
+    pop: Population, rosters: Rosters, p: PopulationParams, rng: np.random.Generator
+) -> None:
     """Employees lose their jobs and job seekers find one, keeping their balance.
 
-    The job-loss rate is set so that the job-seeker share stays at `share_job_seeker`.
+    The job-loss rate is set so that the job-seeker share stays at `share_job_seeker`. Both
+    moves are drawn from the month's starting statuses: job finding among the listed job
+    seekers, job loss among candidates drawn at the loss rate and kept if employees (the
+    self-employed do not move).
     """
     employees = p.share_employee
     loss = p.job_finding_per_month * p.share_job_seeker / employees if employees > 0 else 0.0
-    u = rng.random(pop.size, dtype=F32)
-    rate = np.array([loss, p.job_finding_per_month, 0.0], dtype=F32)[pop.status]
-    moves = u < rate
-    pop.status[moves & (pop.status == EMPLOYEE)] = -1  # mark, then swap
-    pop.status[moves & (pop.status == JOB_SEEKER)] = EMPLOYEE
-    pop.status[pop.status == -1] = JOB_SEEKER
+    found = bernoulli_rows(rng, rosters.job_seekers.size, p.job_finding_per_month)
+    candidates = bernoulli_rows(rng, pop.size, loss)
+    lost = candidates[pop.status[candidates] == EMPLOYEE]
+    pop.status[rosters.job_seekers[found]] = EMPLOYEE
+    pop.status[lost] = JOB_SEEKER
+    rosters.move_jobs(found, lost)
 
 
 def accrue(pop: Population, p: PopulationParams) -> float:
-    """Credit last year's rights (once a year), capped; returns euros credited."""
-    low = pop.education == NO_QUALIFICATION
-    yearly = np.where(low, p.accrual_low_qualified_eur, p.accrual_eur) * pop.work_intensity
-    cap = np.where(low, p.cap_low_qualified_eur, p.cap_eur)
-    working = pop.accrues & (pop.status != JOB_SEEKER)
-    credit = np.where(working, np.clip(cap - pop.balance, 0.0, yearly), 0.0)
-    pop.balance += credit
-    return float(credit.sum())
+    """Credit last year's rights (once a year), capped; returns euros credited.
+
+    The one yearly pass over every holder; done in slices so it needs no N-sized temporary.
+    """
+    total = 0.0
+    for start in range(0, pop.size, CHUNK):
+        rows = slice(start, start + CHUNK)
+        low = pop.education[rows] == NO_QUALIFICATION
+        yearly = np.where(low, p.accrual_low_qualified_eur, p.accrual_eur) * pop.work_intensity[rows]
+        cap = np.where(low, p.cap_low_qualified_eur, p.cap_eur)
+        working = pop.accrues[rows] & (pop.status[rows] != JOB_SEEKER)
+        credit = np.where(working, np.clip(cap - pop.balance[rows], 0.0, yearly), 0.0)
+        pop.balance[rows] += credit
+        total += float(credit.sum())
+    return total

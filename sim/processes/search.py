@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.core.domain import LEGIT, NO_NEED, NOT_ENROLLED, SELF_EMPLOYED
+from sim.core.events import holder_uniforms
 from sim.platform.checkout import Dossiers, checkout, exempt_from_copayment
 from sim.platform.ranking import ResultPage, choose, result_pages
 from sim.state.world import World
@@ -36,18 +37,18 @@ def run_search_and_checkout(world: World) -> None:
     candidates = candidates[signals.capacity_left[world.offers.organisation[candidates]] > 0]
     if world.in_lockdown:  # in-person courses cannot be bought
         candidates = candidates[world.offers.remote[candidates]]
-    # Common random numbers: each holder's query variant comes from a full-population
-    # draw and each page's ranking noise from its own sub-stream, so a lever that changes
-    # who searches does not reshuffle the pages or queries of everyone else.
+    # Common random numbers: each holder's query variant and place in the queue are the
+    # holder's own uniforms (a hash of the row) and each page's ranking noise comes from its
+    # own sub-stream, so a lever that changes who searches does not reshuffle the pages or
+    # queries of everyone else.
     variants = b.query_variants
-    variant = world.streams.get("choice", month, salt=1).integers(
-        0, variants, pop.size, dtype=np.uint8
-    )
+    u_variant = holder_uniforms(world.streams.key("choice", month, salt=1), searchers)
+    variant = np.minimum((u_variant * variants).astype(np.int64), variants - 1)
     self_employed = pop.status[searchers] == SELF_EMPLOYED
     profile = pop.need_topic[searchers].astype(np.int64) * 2 + self_employed
-    group = profile * variants + variant[searchers]
+    group = profile * variants + variant
     gumbel = world.streams.get("choice", month).gumbel(size=(searchers.size, b.shown_offers))
-    priority = world.streams.get("capacity", month, salt=1).random(pop.size)[searchers]
+    priority = holder_uniforms(world.streams.key("capacity", month, salt=1), searchers)
     pages: dict[int, list[ResultPage]] = {}
 
     def page_of(key: int) -> ResultPage:
@@ -105,23 +106,24 @@ def who_searches(world: World) -> NDArray[np.intp]:
     """Aware holders with a need, not in a course and with rights, who search this month.
 
     The chance rises with the app's adoption and with trust, and before an announced copayment
-    rise for those who would pay it.
+    rise for those who would pay it. Only the roster of holders with a need is looked at; each
+    decides with the holder's own uniform of the month (common random numbers).
     """
     b, pop = world.params.behaviour, world.population
-    trust_factor = (pop.trust / world.params.population.trust_initial) ** b.trust_search_elasticity
-    probability = b.search_rate * world.platform_ease * trust_factor
+    rows = world.rosters.needers
+    rows = rows[
+        (pop.need_topic[rows] != NO_NEED)
+        & pop.aware[rows]
+        & (pop.enrol_offer[rows] == NOT_ENROLLED)
+        & (pop.balance[rows] > 0)
+    ]
+    trust = pop.trust[rows] / world.params.population.trust_initial
+    probability = b.search_rate * world.platform_ease * trust**b.trust_search_elasticity
     if world.policy.search_boost != 1.0:
-        exempt = exempt_from_copayment(world, np.arange(pop.size))
+        exempt = exempt_from_copayment(world, rows)
         probability = probability * np.where(exempt, 1.0, world.policy.search_boost)
-    u = world.streams.get("search", world.month).random(pop.size, dtype=np.float32)
-    searching = (
-        (u < probability)
-        & pop.aware
-        & (pop.need_topic != NO_NEED)
-        & (pop.enrol_offer == NOT_ENROLLED)
-        & (pop.balance > 0)
-    )
-    return np.flatnonzero(searching)
+    u = holder_uniforms(world.streams.key("search", world.month), rows)
+    return rows[u < probability]
 
 
 def _pick(

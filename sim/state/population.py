@@ -1,9 +1,12 @@
 """Account holders as a struct of numpy arrays, one row per holder, and their initial draw.
 
-Millions of holders cannot be Python objects: each attribute is one array and each monthly
-process (sim/processes/) is a masked, vectorised update. Random events are drawn from
-per-(process, month) streams with one uniform per holder, so the same holder meets the same luck
-in two scenarios (common random numbers).
+Millions of holders cannot be Python objects: each attribute is one array, and each monthly
+process (sim/processes/) touches the rows its events fall on (sim/core/events.py), starting from
+the groups kept in sim/state/rosters.py rather than from a pass over every row.
+
+Rows are sorted by propensity to train: the rows are independent draws and propensity is drawn
+independently of everything else, so sorting it alone leaves the population's distribution as
+it was, and it makes each propensity band a slice of rows (needs arise band by band).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from sim.core.domain import (
 from sim.params import PopulationParams
 
 F32 = np.float32
+NEVER = np.iinfo(np.int16).max  # a need set by hand (tests) does not fade
 
 
 @dataclass
@@ -43,6 +47,8 @@ class Population:
     aware: NDArray[np.bool_]
     need_topic: NDArray[np.int8]
     need_value: NDArray[np.float32]
+    need_until: NDArray[np.int16]
+    """Month in which the need fades (drawn when it arises: fading is memoryless)."""
     vulnerability: NDArray[np.float32]
     trust: NDArray[np.float32]
     digital_id: NDArray[np.int8]
@@ -50,7 +56,8 @@ class Population:
     topup: NDArray[np.bool_]
     enrol_offer: NDArray[np.int32]
     enrol_kind: NDArray[np.int8]
-    enrol_left: NDArray[np.int8]
+    enrol_end: NDArray[np.int16]
+    """Month in which the current course ends."""
     enrol_escrow: NDArray[np.float64]
     enrol_relevance: NDArray[np.float32]
     skills: NDArray[np.float32]
@@ -91,7 +98,9 @@ class Population:
         below_bac = education != BAC_OR_ABOVE
         susceptibility = rng.beta(2.0, 2.0 / p.vulnerability_mean - 2.0, n)
         vulnerability = np.minimum(1.0, susceptibility * np.where(below_bac, 1.5, 1.0)).astype(F32)
-        propensity = rng.gamma(p.propensity_shape, 1.0 / p.propensity_shape, n).astype(F32)
+        propensity = np.sort(
+            rng.gamma(p.propensity_shape, 1.0 / p.propensity_shape, n).astype(F32)
+        )
         ids = rng.random(n)
         digital_id = np.full(n, ID_NONE, dtype=np.int8)
         digital_id[ids < p.franceconnect_share] = ID_FRANCECONNECT
@@ -105,6 +114,7 @@ class Population:
             aware=rng.random(n) < p.awareness_initial,
             need_topic=np.full(n, NO_NEED, dtype=np.int8),
             need_value=np.zeros(n, dtype=F32),
+            need_until=np.full(n, NEVER, dtype=np.int16),
             vulnerability=vulnerability,
             trust=np.full(n, p.trust_initial, dtype=F32),
             digital_id=digital_id,
@@ -112,7 +122,7 @@ class Population:
             topup=rng.random(n) < p.employer_topup_share,
             enrol_offer=np.full(n, NOT_ENROLLED, dtype=np.int32),
             enrol_kind=np.zeros(n, dtype=np.int8),
-            enrol_left=np.zeros(n, dtype=np.int8),
+            enrol_end=np.zeros(n, dtype=np.int16),
             enrol_escrow=np.zeros(n),
             enrol_relevance=np.zeros(n, dtype=F32),
             skills=np.zeros(n, dtype=F32),

@@ -21,6 +21,7 @@ from sim.state.offers import Offers
 from sim.state.policy import Policy
 from sim.state.population import Population
 from sim.state.recorder import Recorder
+from sim.state.rosters import Rosters
 from sim.state.signals import Signals
 
 
@@ -41,6 +42,7 @@ class World(mesa.Model):
         self.scale = params.population.scale
         self.policy = Policy()
         self.population = Population.create(params.population, self.streams.get("initialise", 0))
+        self.rosters = Rosters(self.population)
         self.offers = Offers()
         self.recorder = Recorder(self.n_months)
         self.fraud_files = FraudFiles()

@@ -1,0 +1,67 @@
+"""Sampling who experiences an event without a draw per holder.
+
+A month's events (a need arising, a job lost, a holder leaving) touch a small share of millions
+of holders. Drawing one uniform per holder costs a pass over all of them; these samplers cost
+what the events cost:
+
+- `bernoulli_rows`: the rows of an independent Bernoulli(p) trial per row, found by summing
+  geometric gaps (the gaps between successes of a Bernoulli sequence are iid geometric), so
+  the result has exactly the distribution of `flatnonzero(rng.random(n) < p)`;
+- thinning (see `thin`): candidates drawn at an upper bound `p_max` of every row's probability,
+  each kept with probability p_i / p_max, are exactly the rows of independent Bernoulli(p_i)
+  trials;
+- `holder_uniforms`: a uniform per holder and stream key by hashing the row (SplitMix64), so a
+  holder meets the same luck however many others are drawn (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+DENSE = 0.25  # above this probability one uniform per row is cheaper than geometric gaps
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def bernoulli_rows(rng: np.random.Generator, n: int, p: float) -> NDArray[np.int64]:
+    """Sorted rows among `n` whose independent Bernoulli(`p`) trial succeeds."""
+    if n <= 0 or p <= 0.0:
+        return np.zeros(0, dtype=np.int64)
+    if p >= 1.0:
+        return np.arange(n, dtype=np.int64)
+    if p > DENSE:
+        return np.flatnonzero(rng.random(n) < p)
+    expected = n * p
+    batch = int(expected + 6.0 * math.sqrt(expected) + 16)
+    rows = np.cumsum(rng.geometric(p, size=batch)) - 1
+    while rows[-1] < n:  # rarely: the batch fell short of the last row
+        more = np.cumsum(rng.geometric(p, size=batch)) + rows[-1]
+        rows = np.concatenate([rows, more])
+    return rows[: np.searchsorted(rows, n)]
+
+
+def thin(
+    rng: np.random.Generator, probability: NDArray[np.floating], bound: float
+) -> NDArray[np.bool_]:
+    """Keep each candidate drawn at rate `bound` with probability `probability / bound`.
+
+    One uniform per candidate, drawn whatever the outcome, so the candidates' draws do not
+    depend on their probabilities (common random numbers).
+    """
+    u = rng.random(probability.size)
+    return u * bound < probability
+
+
+def holder_uniforms(key: int, rows: NDArray[np.integer]) -> NDArray[np.float64]:
+    """A uniform in [0, 1) per row for stream `key`: a pure function of (key, row)."""
+    x = rows.astype(np.uint64) * _GOLDEN + np.uint64(key)
+    x ^= x >> np.uint64(30)
+    x *= _MIX1
+    x ^= x >> np.uint64(27)
+    x *= _MIX2
+    x ^= x >> np.uint64(31)
+    return (x >> np.uint64(11)).astype(np.float64) * 2.0**-53
