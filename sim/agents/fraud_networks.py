@@ -21,7 +21,7 @@ from sim.agents.outreach import (
     pick_offers,
     priced_to_balance,
     reachable,
-    sample_contacts,
+    reached_and_lucky,
 )
 from sim.core.domain import (
     CHANNELS,
@@ -113,10 +113,11 @@ class FraudNetwork(mesa.Agent):
     def _take_over(self, contacts: float, pool: np.ndarray, rng: np.random.Generator) -> None:
         model, f = self.model, self.model.params.fraud
         pop = model.population
-        targets = sample_contacts(model, contacts, rng)
+        # Reached and lucky at the chance of the most vulnerable (vulnerability 1), then
+        # hooked with the holder's vulnerability.
+        targets = reached_and_lucky(model, contacts, f.phishing_success, rng)
         hooked = targets[
-            ~pop.compromised[targets]
-            & (rng.random(targets.size) < f.phishing_success * pop.vulnerability[targets])
+            ~pop.compromised[targets] & (rng.random(targets.size) < pop.vulnerability[targets])
         ]
         pop.compromised[hooked] = True
         model.rosters.add_compromised(hooked)
@@ -131,10 +132,10 @@ class FraudNetwork(mesa.Agent):
     def _ghost_train(self, recruits: float, rng: np.random.Generator) -> None:
         model, f = self.model, self.model.params.fraud
         pop = model.population
-        targets = sample_contacts(model, recruits, rng)
+        bound = f.ghost_acceptance
+        targets = reached_and_lucky(model, recruits, bound, rng)
         accept = reachable(model, targets, GHOST_MIN_BALANCE_EUR) & (
-            rng.random(targets.size)
-            < f.ghost_acceptance * np.minimum(1.0, 2 * pop.vulnerability[targets])
+            rng.random(targets.size) < np.minimum(1.0, 2 * pop.vulnerability[targets])
         )
         self._buy_at_shell(targets[accept], GHOST, rng)
 

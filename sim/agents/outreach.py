@@ -1,8 +1,13 @@
 """Reaching holders outside the platform: canvassing calls, phishing messages, straw recruits.
 
 Shared by opportunist organisations (their own canvassing) and fraud networks (all three
-channels). Contacts are sampled holders (events, not a loop over everyone); what happens next
-depends on the holder's vulnerability and balance.
+channels). What happens to a contacted holder depends on the holder's vulnerability and balance.
+
+Contacts fall at random on holders, `national / scale` of them a month: a Poisson number of
+uniform draws, so each holder is reached independently with probability
+1 - exp(-contacts / holders) (`reach`). Most contacts lead nowhere: a channel draws only the
+holders for whom its outcome may happen (reached and lucky, at an upper bound of the outcome's
+chance) and thins them by their own chance (sim/core/events.py), not every contact.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.core.domain import NOT_ENROLLED, PRESSURED, SELF_EMPLOYED, TOPIC_RELEVANCE
+from sim.core.events import bernoulli_rows
 from sim.platform.checkout import Dossiers, checkout
 from sim.state.actors import NetworkLike, OrganisationLike
 from sim.state.world import World
@@ -19,10 +25,20 @@ MIN_TARGET_BALANCE_EUR = 300.0  # assumption: callers do not bother with smaller
 CALL_AWARENESS = 0.1  # assumption: share of called holders who learn they can use their CPF
 
 
-def sample_contacts(world: World, national: float, rng: np.random.Generator) -> NDArray[np.intp]:
-    """Distinct holders reached by `national` contacts (scaled to the simulated population)."""
-    n = rng.poisson(max(0.0, national) / world.scale)
-    return np.unique(rng.integers(0, world.population.size, n))
+def reach(world: World, national: float) -> float:
+    """Chance that a given holder is reached by `national` contacts this month (at least once)."""
+    return float(-np.expm1(-max(0.0, national) / world.scale / world.population.size))
+
+
+def reached_and_lucky(
+    world: World, national: float, bound: float, rng: np.random.Generator
+) -> NDArray[np.int64]:
+    """Sorted holders reached by `national` contacts whose outcome draw falls below `bound`.
+
+    Thinning these by (the outcome's chance / `bound`) gives exactly the holders for whom a
+    contact led to the outcome.
+    """
+    return bernoulli_rows(rng, world.population.size, reach(world, national) * bound)
 
 
 def reachable(world: World, holders: NDArray[np.intp], min_balance: float) -> NDArray[np.bool_]:
@@ -78,19 +94,26 @@ def canvass(
     network's shell delivers little or nothing to those it signs (as to its takeover and ghost
     dossiers), so its places bind only the honest buyers who find it on the platform.
     """
-    targets = sample_contacts(world, calls_national, rng)
     org.calls += calls_national
-    if targets.size == 0:
-        return
     pop = world.population
+    # Reached holders whose call may pressure them (`bound`: the most vulnerable's chance);
+    # of the others reached, those who learn of their CPF from the call, drawn apart.
+    bound = min(1.0, success * world.platform_ease)
+    targets = reached_and_lucky(world, calls_national, bound, rng)
     u = rng.random((2, targets.size))
     pop.aware[targets[u[0] < CALL_AWARENESS]] = True
+    q = reach(world, calls_national)
+    aware_elsewhere = CALL_AWARENESS * q * (1 - bound) / (1 - q * bound) if q * bound < 1 else 0
+    told = bernoulli_rows(rng, pop.size, aware_elsewhere)
+    pop.aware[np.setdiff1d(told, targets, assume_unique=True)] = True
     pressured = reachable(world, targets, MIN_TARGET_BALANCE_EUR) & (
-        u[1] < success * world.platform_ease * pop.vulnerability[targets]
+        u[1] * bound < success * world.platform_ease * pop.vulnerability[targets]
     )
     holders = targets[pressured]
-    if network is None:  # rows are drawn independently: the first ones are a random subset
-        holders = holders[: max(0, org.capacity_left)]
+    if network is None and holders.size > max(0, org.capacity_left):  # a random few
+        holders = np.sort(rng.choice(holders, max(0, org.capacity_left), replace=False))
+    if holders.size == 0:
+        return
     offers = pick_offers(world, org, holders.size, rng)
     if offers is None or holders.size == 0:
         return

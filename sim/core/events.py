@@ -37,11 +37,16 @@ def bernoulli_rows(rng: np.random.Generator, n: int, p: float) -> NDArray[np.int
         return np.flatnonzero(rng.random(n) < p)
     expected = n * p
     batch = int(expected + 6.0 * math.sqrt(expected) + 16)
-    rows = np.cumsum(rng.geometric(p, size=batch)) - 1
+    rows = np.cumsum(_gaps(rng, p, batch, n)) - 1
     while rows[-1] < n:  # rarely: the batch fell short of the last row
-        more = np.cumsum(rng.geometric(p, size=batch)) + rows[-1]
+        more = np.cumsum(_gaps(rng, p, batch, n)) + rows[-1]
         rows = np.concatenate([rows, more])
     return rows[: np.searchsorted(rows, n)]
+
+
+def _gaps(rng: np.random.Generator, p: float, size: int, n: int) -> NDArray[np.int64]:
+    """Geometric gaps, those beyond `n` cut to n + 1 (past the end either way; no overflow)."""
+    return np.minimum(rng.geometric(p, size=size), n + 1)
 
 
 def thin(

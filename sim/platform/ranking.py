@@ -83,6 +83,79 @@ def result_pages(
     return pages
 
 
+@dataclass(frozen=True)
+class PageTable:
+    """Result pages stacked as rows (one per page key), padded to `shown` columns with id -1.
+
+    Lets every searcher's choice in a month be one vectorised step instead of one per page.
+    """
+
+    ids: NDArray[np.intp]
+    relevance: NDArray[np.float32]
+    price: NDArray[np.float64]
+    base: NDArray[np.float64]
+    """Each offer's utility before price and taste noise (-inf on padding)."""
+
+    @classmethod
+    def stack(cls, pages: list[ResultPage | None], shown: int, b: BehaviourParams) -> PageTable:
+        """Stack pages (None: a key nobody searched); utility bases as `choose` states them."""
+        n = len(pages)
+        ids = np.full((n, shown), -1, dtype=np.intp)
+        relevance = np.zeros((n, shown), dtype=np.float32)
+        price = np.zeros((n, shown))
+        base = np.full((n, shown), -np.inf)
+        for row, page in enumerate(pages):
+            k = 0 if page is None else page.ids.size
+            if k == 0:
+                continue
+            assert page is not None
+            ids[row, :k] = page.ids
+            relevance[row, :k] = page.relevance
+            price[row, :k] = page.price
+            base[row, :k] = (
+                b.beta_relevance * page.relevance
+                + b.beta_rating * page.rating
+                + b.beta_visibility * page.visibility / max(1.0, float(page.visibility.max()))
+                - b.beta_position * np.arange(k)
+            )
+        return cls(ids, relevance, price, base)
+
+
+def choose_on(
+    table: PageTable,
+    keys: NDArray[np.intp],
+    balance: NDArray[np.float64],
+    gumbel: NDArray[np.float64],
+    b: BehaviourParams,
+    available: NDArray[np.bool_] | None = None,
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """Each searcher's pick (column index) on page `keys[i]` and whether anything fitted.
+
+    Utility: relevance, rating, salience and rank, minus the price beyond the balance, plus
+    taste noise; a pick is made among the offers that can still be booked (`available`, one
+    flag per table cell; default: all), and the page fits if the best relevance among them
+    reaches `min_relevance`.
+
+    Args:
+        table: the month's result pages.
+        keys: the page each searcher sees.
+        balance: the searchers' balances (euros).
+        gumbel: one Gumbel draw per searcher and shown offer (taste noise).
+        b: behavioural parameters.
+        available: which offers of the table can still be booked.
+    """
+    shown = table.ids.shape[1]
+    bookable = table.ids[keys] >= 0
+    if available is not None:
+        bookable &= available[keys]
+    shortfall = np.maximum(0.0, table.price[keys] - balance[:, None]) / 1000.0
+    utility = table.base[keys] - b.beta_price * shortfall + gumbel[:, :shown]
+    utility[~bookable] = -np.inf
+    pick = utility.argmax(axis=1)
+    best = np.where(bookable, table.relevance[keys], -np.inf).max(axis=1)
+    return pick, bookable.any(axis=1) & (best >= b.min_relevance)
+
+
 def choose(
     page: ResultPage,
     balance: NDArray[np.float64],
@@ -90,32 +163,12 @@ def choose(
     b: BehaviourParams,
     available: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
-    """Each searcher's pick on the page (column index) and whether anything fitted at all.
-
-    Args:
-        page: the offers shown to this group of searchers.
-        balance: the searchers' balances (euros).
-        gumbel: one Gumbel draw per searcher and shown offer (taste noise).
-        b: behavioural parameters.
-        available: which shown offers can still be booked (default: all).
-    """
-    k = page.ids.size
-    if k == 0:
-        return np.zeros(balance.size, dtype=np.intp), np.zeros(balance.size, dtype=bool)
-    rank_penalty = b.beta_position * np.arange(k)
-    base = (
-        b.beta_relevance * page.relevance
-        + b.beta_rating * page.rating
-        + b.beta_visibility * page.visibility / max(1.0, float(page.visibility.max()))
-        - rank_penalty
-    )
-    shortfall = np.maximum(0.0, page.price[None, :] - balance[:, None]) / 1000.0
-    utility = base[None, :] - b.beta_price * shortfall + gumbel[:, :k]
+    """`choose_on` for searchers who all see one page (`available`: per shown offer)."""
+    shown = max(1, page.ids.size)
+    table = PageTable.stack([page], shown, b)
+    keys = np.zeros(balance.size, dtype=np.intp)
+    cells = None
     if available is not None:
-        utility[:, ~available] = -np.inf
-        if not available.any():
-            return np.zeros(balance.size, dtype=np.intp), np.zeros(balance.size, dtype=bool)
-    pick = utility.argmax(axis=1)
-    relevant = page.relevance if available is None else page.relevance[available]
-    fits = relevant.max() >= b.min_relevance
-    return pick, np.full(balance.size, fits, dtype=bool)
+        cells = np.zeros((1, shown), dtype=bool)
+        cells[0, : available.size] = available
+    return choose_on(table, keys, balance, gumbel, b, cells)

@@ -111,7 +111,9 @@ def draw_needs(world: World, induced_rate: float, licence: NDArray[np.float64]) 
     bound = max(rates[EMPLOYEE], rates[SELF_EMPLOYED]) * max(1.0, b.need_factor_below_bac)
     genuine, induced = [], []
     for start, end, top in zip(
-        rosters.band_start.tolist(), rosters.band_end.tolist(), rosters.band_max.tolist(),
+        rosters.band_start.tolist(),
+        rosters.band_end.tolist(),
+        rosters.band_max.tolist(),
         strict=True,
     ):
         g_bound = min(1.0, top * bound)
@@ -169,9 +171,7 @@ def licence_weight(b: BehaviourParams, rule: str) -> NDArray[np.float64]:
     return weight
 
 
-def receptiveness(
-    pop: Population, b: BehaviourParams, rows: Rows = ALL
-) -> NDArray[np.float32]:
+def receptiveness(pop: Population, b: BehaviourParams, rows: Rows = ALL) -> NDArray[np.float32]:
     """Each holder's propensity to train (mean 1), lowered by each course taken.
 
     It scales needs of both kinds: the most willing use their rights first, and the pool

@@ -70,7 +70,8 @@ def accrue(pop: Population, p: PopulationParams) -> float:
     for start in range(0, pop.size, CHUNK):
         rows = slice(start, start + CHUNK)
         low = pop.education[rows] == NO_QUALIFICATION
-        yearly = np.where(low, p.accrual_low_qualified_eur, p.accrual_eur) * pop.work_intensity[rows]
+        accrual = np.where(low, p.accrual_low_qualified_eur, p.accrual_eur)
+        yearly = accrual * pop.work_intensity[rows]
         cap = np.where(low, p.cap_low_qualified_eur, p.cap_eur)
         working = pop.accrues[rows] & (pop.status[rows] != JOB_SEEKER)
         credit = np.where(working, np.clip(cap - pop.balance[rows], 0.0, yearly), 0.0)

@@ -9,16 +9,15 @@ this month turns the last comers away (their need stays); the others go through 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.core.domain import LEGIT, NO_NEED, NOT_ENROLLED, SELF_EMPLOYED
+from sim.core.domain import LEGIT, N_TOPICS, NO_NEED, NOT_ENROLLED, SELF_EMPLOYED
 from sim.core.events import holder_uniforms
 from sim.platform.checkout import Dossiers, checkout, exempt_from_copayment
-from sim.platform.ranking import ResultPage, choose, result_pages
+from sim.platform.ranking import PageTable, ResultPage, choose_on, result_pages
 from sim.state.world import World
 
 SEARCH_ROUNDS = 3  # a holder whose pick is full tries the page's other courses, twice more
@@ -49,32 +48,31 @@ def run_search_and_checkout(world: World) -> None:
     group = profile * variants + variant
     gumbel = world.streams.get("choice", month).gumbel(size=(searchers.size, b.shown_offers))
     priority = holder_uniforms(world.streams.key("capacity", month, salt=1), searchers)
-    pages: dict[int, list[ResultPage]] = {}
-
-    def page_of(key: int) -> ResultPage:
-        topic_profile, query = divmod(key, variants)
-        if topic_profile not in pages:
-            page_rng = world.streams.get("choice", month, salt=2 + topic_profile)
-            pages[topic_profile] = result_pages(
-                world.offers,
-                candidates,
-                signals.visibility,
-                signals.rating,
-                signals.copies,
-                topic_profile // 2,
-                bool(topic_profile % 2),
-                world.policy.ranking,
-                b.shown_offers,
-                b.ranking_noise,
-                page_rng.gumbel(size=(variants, candidates.size)),
-            )
-        return pages[topic_profile][query]
-
+    # The pages of every (topic, profile) searched this month, one row per query variant.
+    profiles = np.unique(profile).tolist()
+    pages: list[ResultPage | None] = [None] * (2 * N_TOPICS * variants)
+    for topic_profile in profiles:
+        page_rng = world.streams.get("choice", month, salt=2 + topic_profile)
+        built = result_pages(
+            world.offers,
+            candidates,
+            signals.visibility,
+            signals.rating,
+            signals.copies,
+            topic_profile // 2,
+            bool(topic_profile % 2),
+            world.policy.ranking,
+            b.shown_offers,
+            b.ranking_noise,
+            page_rng.gumbel(size=(variants, candidates.size)),
+        )
+        pages[topic_profile * variants : (topic_profile + 1) * variants] = built
+    table = PageTable.stack(pages, b.shown_offers, b)
     pending = np.arange(searchers.size)
     rows_placed, offers_placed, relevance_placed = [], [], []
     for attempt in range(SEARCH_ROUNDS):
         rows, offers, relevance, unfit = _pick(
-            world, searchers, pending, group, gumbel, page_of, signals
+            world, searchers, pending, group, gumbel, table, signals
         )
         # Nothing fitting at all is 'no offer found'; nothing fitting left is being turned away.
         cause = "no_offer_found" if attempt == 0 else "turned_away"
@@ -132,7 +130,7 @@ def _pick(
     pending: NDArray[np.intp],
     group: NDArray[np.int64],
     gumbel: NDArray[np.float64],
-    page_of: Callable[[int], ResultPage],
+    table: PageTable,
     signals: OrganisationSignals,
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float32], NDArray[np.intp]]:
     """Each pending searcher's pick on their page among courses with places left.
@@ -141,30 +139,19 @@ def _pick(
     their relevance, and the rows that found nothing fitting.
     """
     b, pop = world.params.behaviour, world.population
-    order = pending[np.argsort(group[pending], kind="stable")]
-    keys, starts = np.unique(group[order], return_index=True)
-    bounds = np.append(starts, order.size)
-    found_rows, found_offers, found_relevance, unfit = [], [], [], []
-    for key, lo, hi in zip(keys.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        rows = order[lo:hi]
-        holders = searchers[rows]
-        page = page_of(key)
-        available = signals.capacity_left[world.offers.organisation[page.ids]] > 0
-        pick, fits = choose(page, pop.balance[holders], gumbel[rows], b, available)
-        if page.ids.size:
-            shortfall = np.maximum(0.0, page.price[pick] - pop.balance[holders])
-            fits &= shortfall <= pop.need_value[holders]
-        unfit.append(rows[~fits])
-        found_rows.append(rows[fits])
-        found_offers.append(page.ids[pick[fits]] if page.ids.size else rows[:0])
-        found_relevance.append(
-            page.relevance[pick[fits]] if page.ids.size else np.zeros(0, np.float32)
-        )
+    holders = searchers[pending]
+    org = world.offers.organisation[np.maximum(table.ids, 0)]
+    available = (table.ids >= 0) & (signals.capacity_left[org] > 0)
+    keys = group[pending]
+    pick, fits = choose_on(table, keys, pop.balance[holders], gumbel[pending], b, available)
+    offers = table.ids[keys, pick]
+    shortfall = np.maximum(0.0, table.price[keys, pick] - pop.balance[holders])
+    fits &= shortfall <= pop.need_value[holders]
     return (
-        np.concatenate(found_rows),
-        np.concatenate(found_offers).astype(np.intp),
-        np.concatenate(found_relevance).astype(np.float32),
-        np.concatenate(unfit),
+        pending[fits],
+        offers[fits].astype(np.intp),
+        table.relevance[keys, pick][fits],
+        pending[~fits],
     )
 
 

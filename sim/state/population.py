@@ -98,9 +98,7 @@ class Population:
         below_bac = education != BAC_OR_ABOVE
         susceptibility = rng.beta(2.0, 2.0 / p.vulnerability_mean - 2.0, n)
         vulnerability = np.minimum(1.0, susceptibility * np.where(below_bac, 1.5, 1.0)).astype(F32)
-        propensity = np.sort(
-            rng.gamma(p.propensity_shape, 1.0 / p.propensity_shape, n).astype(F32)
-        )
+        propensity = np.sort(rng.gamma(p.propensity_shape, 1.0 / p.propensity_shape, n).astype(F32))
         ids = rng.random(n)
         digital_id = np.full(n, ID_NONE, dtype=np.int8)
         digital_id[ids < p.franceconnect_share] = ID_FRANCECONNECT
