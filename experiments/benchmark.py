@@ -1,18 +1,23 @@
-"""Speed and memory of one full run (96 months, default historical scenario) by population size.
+"""Speed and memory of one full run (96 months, historical scenario) by population size.
 
-For each size the script runs the model twice, each time in a fresh process so that one size's
-memory does not blur the next: once untraced for the wall time (and the peak RSS growth from
-`resource.getrusage`), once under `tracemalloc` for the peak of Python and numpy allocations.
-The traced peak is split into model creation (the January 2019 population) and the monthly
-steps, which is where a temporary array of size N shows up.
+Each size runs in a fresh process (so one size's memory does not blur the next), timed from
+model creation to the last month. The script prints, in one run:
 
-    .venv/bin/python experiments/benchmark.py                      # 100,000 and 1,000,000
-    .venv/bin/python experiments/benchmark.py --holders 20000 --seed 3
+- holder-months per second and the peak resident memory (absolute and per holder) at each size;
+- the ratio to Mesa's empty agent loop (`model.agents.shuffle_do("step")` on agents whose
+  `step` does nothing) over the same holder-months, timed here at 100,000 agents and scaled;
+- the growth exponent of time in holders (log-log fit over the sizes), and the time ratio of
+  each 4x step in size;
+- against the targets of issue 13 (one core).
+
+    .venv/bin/python experiments/benchmark.py                       # 100k, 1M, 10M and 40M
+    .venv/bin/python experiments/benchmark.py --holders 100000 1000000 --trace
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing as mp
 import resource
 import sys
@@ -20,13 +25,18 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from anywhere, as a script
 
-TARGET_DEFAULT_SECONDS = 5.0  # the default run (100,000 holders)
-TARGET_MILLION_SECONDS = 60.0  # 1,000,000 holders on one core
-TARGET_BYTES_PER_HOLDER = 150.0
-DEFAULT_HOLDERS = 100_000
+SIZES = [100_000, 1_000_000, 10_000_000, 40_000_000]
+MESA_AGENTS = 100_000
+MESA_STEPS = 10
+TARGET_SECONDS = {100_000: 0.7, 1_000_000: 3.0, 40_000_000: 180.0}
+TARGET_RSS_BYTES = 6e9  # at 40M holders
+TARGET_MESA_RATIO = 25.0
+TARGET_GROWTH_4X = 4.5  # time ratio for 4x the holders, from 1M up
 
 
 def _rss_bytes() -> int:
@@ -36,118 +46,150 @@ def _rss_bytes() -> int:
 
 
 def _measure(holders: int, seed: int, traced: bool) -> dict[str, float]:
-    """One full run in this process; wall time, or traced peaks, plus RSS growth."""
+    """One full run in this process: wall and CPU time, peak RSS, and traced peaks if asked."""
     from sim.config import load_params
     from sim.model import CPFModel
 
     params = load_params([f"population.holders={holders}", f"seed={seed}"])
-    rss_before = _rss_bytes()
-    out: dict[str, float] = {"months": params.n_months}
+    out: dict[str, float] = {"months": params.n_months, "rss_before": _rss_bytes()}
     if traced:
         tracemalloc.start()
-        base = tracemalloc.get_traced_memory()[0]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     model = CPFModel(params)
-    if traced:
-        out["peak_create"] = tracemalloc.get_traced_memory()[1] - base
-        tracemalloc.reset_peak()
     created = time.perf_counter()
-    while model.month < model.n_months:
-        model.step()
-    model.recorder.finalise(params.population.scale)
-    end = time.perf_counter()
     if traced:
-        current, peak_steps = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        out["peak_steps"] = peak_steps - base
-        out["peak"] = max(out["peak_create"], out["peak_steps"])
-        out["held_after"] = current - base
+        out["peak_create"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+    model.run_all()
+    model.recorder.finalise(params.population.scale)
+    out["wall_s"] = time.perf_counter() - start
+    out["cpu_s"] = time.process_time() - cpu
     out["create_s"] = created - start
-    out["wall_s"] = end - start
-    out["rss_growth"] = _rss_bytes() - rss_before
-    out["state_bytes"] = model.population.memory_bytes()
+    if traced:
+        out["peak_steps"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    out["rss"] = _rss_bytes()
+    out["state_bytes"] = model.population.memory_bytes() + model.rosters.memory_bytes()
     return out
 
 
-def _child(holders: int, seed: int, traced: bool, queue: mp.Queue) -> None:
-    queue.put(_measure(holders, seed, traced))
+def _mesa_seconds_per_agent_step() -> float:
+    """Mesa's own empty loop: `shuffle_do('step')` over agents that do nothing."""
+    import mesa
+
+    class Idle(mesa.Agent):
+        def step(self) -> None:
+            pass
+
+    model = mesa.Model(rng=0)
+    for _ in range(MESA_AGENTS):
+        Idle(model)
+    model.agents.shuffle_do("step")  # warm-up
+    start = time.perf_counter()
+    for _ in range(MESA_STEPS):
+        model.agents.shuffle_do("step")
+    return (time.perf_counter() - start) / (MESA_AGENTS * MESA_STEPS)
 
 
-def measure_in_fresh_process(holders: int, seed: int, traced: bool) -> dict[str, float]:
-    """Run `_measure` in a new interpreter (spawn), so RSS and imports start clean."""
+def _child(task: str, args: tuple, queue: mp.Queue) -> None:
+    queue.put(_mesa_seconds_per_agent_step() if task == "mesa" else _measure(*args))
+
+
+def in_fresh_process(task: str, *args: object) -> object:
+    """Run a measurement in a new interpreter (spawn), so RSS and imports start clean."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    process = ctx.Process(target=_child, args=(holders, seed, traced, queue))
+    process = ctx.Process(target=_child, args=(task, args, queue))
     process.start()
     result = queue.get()
     process.join()
     if process.exitcode != 0:
-        raise RuntimeError(f"benchmark child for {holders} holders failed ({process.exitcode})")
+        raise RuntimeError(f"benchmark child {task}{args} failed ({process.exitcode})")
     return result
 
 
-def verdict(value: float, target: float) -> str:
-    return "ok" if value < target else "OVER"
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
 
 
-def report(holders: int, timed: dict[str, float], traced: dict[str, float] | None) -> str:
-    months = int(timed["months"])
-    lines = [f"{holders:,} holders x {months} months"]
-    rate = holders * months / timed["wall_s"]
-    target = (
-        TARGET_DEFAULT_SECONDS
-        if holders <= DEFAULT_HOLDERS
-        else TARGET_MILLION_SECONDS * holders / 1e6
-    )
-    lines.append(
-        f"  wall time        {timed['wall_s']:8.2f} s   (creation {timed['create_s']:.2f} s)"
-        f"   target < {target:.0f} s: {verdict(timed['wall_s'], target)}"
-    )
-    lines.append(f"  throughput       {rate / 1e6:8.2f} M holder-months/s")
-    lines.append(
-        f"  peak RSS growth  {timed['rss_growth'] / 2**20:8.1f} MiB = "
-        f"{timed['rss_growth'] / holders:6.1f} B/holder (untraced run)"
-    )
-    state = timed["state_bytes"] / holders
-    lines.append(
-        f"  state arrays     {timed['state_bytes'] / 2**20:8.1f} MiB = {state:6.1f} B/holder"
-    )
-    if traced is not None:
-        per_holder = traced["peak"] / holders
-        ok = verdict(per_holder, TARGET_BYTES_PER_HOLDER)
-        lines.append(
-            f"  traced peak      {traced['peak'] / 2**20:8.1f} MiB = {per_holder:6.1f} B/holder"
-            f"   target < {TARGET_BYTES_PER_HOLDER:.0f}: {ok}"
-        )
-        lines.append(
-            f"    creation {traced['peak_create'] / holders:6.1f} B/holder,"
-            f" monthly steps {traced['peak_steps'] / holders:6.1f} B/holder,"
-            f" held at the end {traced['held_after'] / holders:6.1f} B/holder"
-            f" (traced run {traced['wall_s']:.1f} s)"
-        )
-    return "\n".join(lines)
+def load_note() -> str:
+    """The machine's load averages when the figures were taken."""
+    try:
+        one, five, _ = (float(x) for x in Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "load unknown"
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def growth_exponent(sizes: list[int], seconds: list[float]) -> float:
+    """Slope of log(time) on log(holders): 1 is linear."""
+    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--holders", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--holders", type=int, nargs="+", default=SIZES)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc run")
+    parser.add_argument("--trace", action="store_true", help="add a tracemalloc run per size")
     args = parser.parse_args(argv)
     from sim.core.version import code_version
 
     print(f"cpf-sim {code_version()} benchmark, seed {args.seed}, one process per measurement")
+    print(f"{load_note()} at the start\n")
+    mesa_s = float(in_fresh_process("mesa"))  # type: ignore[arg-type]
     print(
-        f"targets: default run ({DEFAULT_HOLDERS:,}) < {TARGET_DEFAULT_SECONDS:.0f} s; "
-        f"1,000,000 holders < {TARGET_MILLION_SECONDS:.0f} s on one core; "
-        f"< {TARGET_BYTES_PER_HOLDER:.0f} bytes per holder\n"
+        f"Mesa empty shuffle_do loop: {1 / mesa_s / 1e6:.2f} M agent-steps/s "
+        f"(at {MESA_AGENTS:,} agents)\n"
     )
+    header = (
+        f"{'holders':>12} {'wall s':>8} {'cpu s':>8} {'M h-m/s':>8} {'peak RSS':>10} "
+        f"{'B/holder':>9} {'state B/h':>9} {'x Mesa':>7}  target"
+    )
+    print(header)
+    walls: list[float] = []
+    months = 0
     for holders in args.holders:
-        timed = measure_in_fresh_process(holders, args.seed, traced=False)
-        traced = (
-            None if args.no_trace else measure_in_fresh_process(holders, args.seed, traced=True)
+        r = in_fresh_process("run", holders, args.seed, False)
+        assert isinstance(r, dict)
+        months = int(r["months"])
+        holder_months = holders * months
+        walls.append(r["wall_s"])
+        target = TARGET_SECONDS.get(holders)
+        note = "" if target is None else f"< {target:g} s: {verdict(r['wall_s'] < target)}"
+        if holders >= 40_000_000:
+            note += f"; RSS < 6 GB: {verdict(r['rss'] < TARGET_RSS_BYTES)}"
+        ratio = mesa_s * holder_months / r["wall_s"]
+        print(
+            f"{holders:>12,} {r['wall_s']:>8.2f} {r['cpu_s']:>8.2f} "
+            f"{holder_months / r['wall_s'] / 1e6:>8.1f} {r['rss'] / 2**20:>8.0f} MiB "
+            f"{r['rss'] / holders:>9.0f} {r['state_bytes'] / holders:>9.1f} {ratio:>7.0f}  "
+            f"{note}",
+            flush=True,
         )
-        print(report(holders, timed, traced), flush=True)
+        if args.trace:
+            t = in_fresh_process("run", holders, args.seed, True)
+            assert isinstance(t, dict)
+            print(
+                f"{'':>12} traced peaks: creation {t['peak_create'] / holders:.0f} B/holder, "
+                f"monthly steps {t['peak_steps'] / holders:.0f} B/holder",
+                flush=True,
+            )
+    print(f"\n{load_note()} at the end")
+    sizes = args.holders
+    if len(sizes) >= 2:
+        print(f"growth exponent of time in holders: {growth_exponent(sizes, walls):.2f}")
+        # 4x the holders for at most 4.5x the time: an exponent of log 4.5 / log 4 per step
+        allowed = math.log(TARGET_GROWTH_4X) / math.log(4)
+        for i in range(len(sizes) - 1):
+            (a, ta), (b, tb) = (sizes[i], walls[i]), (sizes[i + 1], walls[i + 1])
+            limit = (b / a) ** allowed
+            ok = f" (target <= {limit:.2f}x: {verdict(tb / ta <= limit)})" if a >= 1e6 else ""
+            print(f"  {a:,} -> {b:,} holders ({b / a:g}x): time x{tb / ta:.2f}{ok}")
+    ratios = [mesa_s * h * months / w for h, w in zip(sizes, walls, strict=True)]
+    print(
+        f"faster than Mesa's empty loop: {min(ratios):.0f}x to {max(ratios):.0f}x "
+        f"(target >= {TARGET_MESA_RATIO:g}x: {verdict(min(ratios) >= TARGET_MESA_RATIO)})"
+    )
     return 0
 
 

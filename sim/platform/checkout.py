@@ -234,9 +234,7 @@ def _deter(world: World, holders: NDArray[np.intp], cause: str) -> None:
     first = holders[~pop.ever_deterred[holders]]
     rec.add_by_status("deterred_persons", month, pop.status[first])
     pop.ever_deterred[first] = True
-    pop.trust[holders] = np.maximum(
-        0.0, pop.trust[holders] - world.params.behaviour.trust_loss_friction
-    )
+    world.trust.set(holders, world.trust.get(holders) - world.params.behaviour.trust_loss_friction)
     pop.need_topic[holders] = NO_NEED
 
 

@@ -46,13 +46,13 @@ def complete_courses(world: World) -> None:
     rec.add("used_learning", month, int(used.sum()))
     useful = used & (kind == LEGIT)
     rec.add_by_status("useful_enrolments", month, pop.status[ending[useful]])
-    trust = pop.trust[ending]
+    trust = world.trust.get(ending)
     trust = np.where(
         used, trust + b.trust_gain_useful * (1 - trust), trust - b.trust_loss_bad_course
     )
     pressured = kind == PRESSURED
     trust = np.where(pressured, trust - b.trust_loss_scam, trust)
-    pop.trust[ending] = np.clip(trust, 0.0, 1.0).astype(np.float32)
+    world.trust.set(ending, trust)
     reporting = ending[pressured & (rng.random(ending.size) < b.report_pressured)]
     rec.add("reports", month, reporting.size)
     world.note_reports(pop.enrol_offer[reporting].astype(np.intp))

@@ -19,7 +19,8 @@ def discover_takeovers(world: World) -> None:
         pop = world.population
         holders = files.holder[found]
         pop.compromised[holders] = False
-        pop.trust[holders] = np.maximum(0.0, pop.trust[holders] - b.trust_loss_scam)
+        victims = np.unique(holders)
+        world.trust.set(victims, world.trust.get(victims) - b.trust_loss_scam)
         reported = found[rng.random(found.size) < b.report_takeover]
         world.recorder.add("reports", world.month, reported.size)
         world.note_reports(files.offer[reported])

@@ -12,7 +12,7 @@ def record_stocks(world: World) -> None:
     """Stocks at the end of the month."""
     rec, pop, month = world.recorder, world.population, world.month
     balances = float(pop.balance.sum())
-    rec.set("mean_trust", month, float(pop.trust.mean(dtype=np.float64)))
+    rec.set("mean_trust", month, world.trust.mean())
     rec.set("mean_balance_eur", month, balances / pop.size)
     rec.set("balances_eur", month, balances)
     rec.set("escrow_eur", month, float(pop.enrol_escrow.sum()) + world.fraud_files.escrow_eur)

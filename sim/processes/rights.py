@@ -31,6 +31,7 @@ def renew_rights(world: World) -> None:
     rec.add("abandonments", month, in_course.size)
     world.fraud_files.forget(leaving)
     rec.add("expired_eur", month, pop.replace(leaving, p))
+    world.trust.set(leaving, p.trust_initial)
     change_jobs(pop, world.rosters, p, world.streams.get("status", month))
     if month_of_year(month) == p.credit_month:
         rec.add("credited_eur", month, accrue(pop, p))

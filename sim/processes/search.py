@@ -115,7 +115,7 @@ def who_searches(world: World) -> NDArray[np.intp]:
         & (pop.enrol_offer[rows] == NOT_ENROLLED)
         & (pop.balance[rows] > 0)
     ]
-    trust = pop.trust[rows] / world.params.population.trust_initial
+    trust = world.trust.get(rows) / world.params.population.trust_initial
     probability = b.search_rate * world.platform_ease * trust**b.trust_search_elasticity
     if world.policy.search_boost != 1.0:
         exempt = exempt_from_copayment(world, rows)
@@ -140,8 +140,9 @@ def _pick(
     """
     b, pop = world.params.behaviour, world.population
     holders = searchers[pending]
-    org = world.offers.organisation[np.maximum(table.ids, 0)]
-    available = (table.ids >= 0) & (signals.capacity_left[org] > 0)
+    shown = table.ids >= 0
+    available = np.zeros(table.ids.shape, dtype=bool)
+    available[shown] = signals.capacity_left[world.offers.organisation[table.ids[shown]]] > 0
     keys = group[pending]
     pick, fits = choose_on(table, keys, pop.balance[holders], gumbel[pending], b, available)
     offers = table.ids[keys, pick]

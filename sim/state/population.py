@@ -50,7 +50,6 @@ class Population:
     need_until: NDArray[np.int16]
     """Month in which the need fades (drawn when it arises: fading is memoryless)."""
     vulnerability: NDArray[np.float32]
-    trust: NDArray[np.float32]
     digital_id: NDArray[np.int8]
     compromised: NDArray[np.bool_]
     topup: NDArray[np.bool_]
@@ -114,7 +113,6 @@ class Population:
             need_value=np.zeros(n, dtype=F32),
             need_until=np.full(n, NEVER, dtype=np.int16),
             vulnerability=vulnerability,
-            trust=np.full(n, p.trust_initial, dtype=F32),
             digital_id=digital_id,
             compromised=np.zeros(n, dtype=bool),
             topup=rng.random(n) < p.employer_topup_share,
@@ -133,14 +131,13 @@ class Population:
         """Newcomers with no balance take the leavers' rows; returns the euros that expired.
 
         Rows keep their status and education (a stationary population), but lose balance,
-        need, enrolment and history.
+        need, enrolment and history (their trust is reset by the caller: `World.trust`).
         """
         expired = float(self.balance[leaving].sum())
         self.enrol_offer[leaving] = NOT_ENROLLED
         self.balance[leaving] = 0.0
         self.need_topic[leaving] = NO_NEED
         self.need_value[leaving] = 0.0
-        self.trust[leaving] = p.trust_initial
         self.compromised[leaving] = False
         self.skills[leaving] = 0.0
         self.aware[leaving] = False

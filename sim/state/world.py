@@ -23,6 +23,7 @@ from sim.state.population import Population
 from sim.state.recorder import Recorder
 from sim.state.rosters import Rosters
 from sim.state.signals import Signals
+from sim.state.trust import TrustBook
 
 
 def networks_active(world: World) -> float:
@@ -43,6 +44,9 @@ class World(mesa.Model):
         self.policy = Policy()
         self.population = Population.create(params.population, self.streams.get("initialise", 0))
         self.rosters = Rosters(self.population)
+        self.trust = TrustBook(
+            params.population.holders, params.population.trust_initial, self.n_months
+        )
         self.offers = Offers()
         self.recorder = Recorder(self.n_months)
         self.fraud_files = FraudFiles()
