@@ -11,6 +11,8 @@ costs what its events cost, with the same probabilities for every holder.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -95,55 +97,93 @@ def draw_needs(world: World, induced_rate: float, licence: NDArray[np.float64]) 
     """New needs arise, genuine or induced by marketing, for holders free of need and course.
 
     Genuine needs arise by status; both kinds scale with the holder's propensity to train and
-    fall after each course taken. Job seekers, whose need rate is high, are drawn one uniform
-    each (u < genuine: genuine; u < genuine + induced and aware: induced). The others are drawn
-    band by band of propensity by thinning (sim/core/events.py): genuine needs at the band's
-    upper bound, then induced needs as a second independent layer at induced / (1 - genuine),
-    which gives each holder exactly the probabilities of one uniform.
+    fall after each course taken. Holders are drawn band by band of propensity (rows are
+    sorted by it), job seekers (whose need rate is high) apart from the others, by thinning
+    (sim/core/events.py): genuine needs at the band's upper bound of the genuine rate, then
+    induced needs for the aware as a second independent layer at induced / (1 - genuine). Each
+    holder has exactly the chances of one uniform u per holder (u < genuine: genuine; else
+    u < genuine + induced: induced), and the genuine layer's draws do not depend on marketing.
 
     `licence` (one weight per status) multiplies the weight of the driving-licence topic among
     new needs, then the topic shares are renormalised.
     """
     b, pop, rosters, month = world.params.behaviour, world.population, world.rosters, world.month
-    genuine_rng = world.streams.get("needs", month)
-    induced_rng = world.streams.get("needs", month, salt=1)
+    streams = world.streams
+    others = (streams.get("needs", month), streams.get("needs", month, salt=1))
+    seekers = (streams.get("needs", month, salt=2), streams.get("needs", month, salt=5))
     rates = status_rates(b)
-    bound = max(rates[EMPLOYEE], rates[SELF_EMPLOYED]) * max(1.0, b.need_factor_below_bac)
-    genuine, induced = [], []
-    for start, end, top in zip(
-        rosters.band_start.tolist(),
-        rosters.band_end.tolist(),
-        rosters.band_max.tolist(),
-        strict=True,
-    ):
-        g_bound = min(1.0, top * bound)
-        rows = start + bernoulli_rows(genuine_rng, end - start, g_bound)
-        g = need_rate(pop, b, receptiveness(pop, b, rows), rows)
-        keep = thin(genuine_rng, g, g_bound) & _free(pop, rows, JOB_SEEKER)
-        genuine.append(rows[keep])
-        i_bound = 1.0 if g_bound >= 1.0 else min(1.0, top * induced_rate / (1.0 - g_bound))
-        rows = start + bernoulli_rows(induced_rng, end - start, i_bound)
-        recept = receptiveness(pop, b, rows)
-        g = need_rate(pop, b, recept, rows)
-        i = np.where(g < 1, F32(induced_rate) * recept / np.maximum(1 - g, F32(1e-9)), 0.0)
-        keep = thin(induced_rng, i, i_bound) & _free(pop, rows, JOB_SEEKER) & pop.aware[rows]
-        induced.append(np.setdiff1d(rows[keep], genuine[-1], assume_unique=True))
+    education = max(1.0, b.need_factor_below_bac)
+    other_rate = max(rates[EMPLOYEE], rates[SELF_EMPLOYED]) * education
+    seeker_rate = rates[JOB_SEEKER] * education
     js = rosters.job_seekers
-    u = world.streams.get("needs", month, salt=2).random(js.size, dtype=F32)
-    recept = receptiveness(pop, b, js)
-    g = need_rate(pop, b, recept, js)
-    free = _free(pop, js, -1)
-    js_genuine = free & (u < g)
-    js_induced = free & ~js_genuine & pop.aware[js] & (u < g + F32(induced_rate) * recept)
-    genuine.append(js[js_genuine])
-    induced.append(js[js_induced])
+    js_start = np.searchsorted(js, rosters.band_start)
+    js_end = np.searchsorted(js, rosters.band_end)
+    genuine, induced = [], []
+    for band, top in enumerate(rosters.band_max.tolist()):
+        start, end = int(rosters.band_start[band]), int(rosters.band_end[band])
+        found = _needs_in_band(
+            pop,
+            b,
+            lambda pos, s=start: s + pos,
+            end - start,
+            top * other_rate,
+            induced_rate,
+            top,
+            others,
+            JOB_SEEKER,
+        )
+        genuine.append(found[0])
+        induced.append(found[1])
+        lo, hi = int(js_start[band]), int(js_end[band])
+        found = _needs_in_band(
+            pop,
+            b,
+            lambda pos, lo=lo: js[lo + pos],
+            hi - lo,
+            top * seeker_rate,
+            induced_rate,
+            top,
+            seekers,
+            -1,
+        )
+        genuine.append(found[0])
+        induced.append(found[1])
     new_genuine, new_induced = np.concatenate(genuine), np.concatenate(induced)
     new = np.concatenate([new_genuine, new_induced])
     kind = np.repeat([False, True], [new_genuine.size, new_induced.size])
-    u_topic = holder_uniforms(world.streams.key("needs", month, salt=3), new).astype(F32)
-    rng = world.streams.get("needs", month, salt=4)
-    give_needs(pop, b, new, kind, u_topic, rng, licence, month)
+    u_topic = holder_uniforms(streams.key("needs", month, salt=3), new).astype(F32)
+    give_needs(pop, b, new, kind, u_topic, streams.get("needs", month, salt=4), licence, month)
     rosters.add_needers(new)
+
+
+def _needs_in_band(
+    pop: Population,
+    b: BehaviourParams,
+    rows_at: Callable[[NDArray[np.int64]], NDArray[np.int64]],
+    n: int,
+    genuine_bound: float,
+    induced_rate: float,
+    top: float,
+    rngs: tuple[np.random.Generator, np.random.Generator],
+    excluded_status: int,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Genuine and induced new needs among `n` rows (`rows_at(positions)`) of one band.
+
+    `genuine_bound` bounds every row's genuine chance, `top` its propensity.
+    """
+    genuine_rng, induced_rng = rngs
+    g_bound = min(1.0, genuine_bound)
+    rows = rows_at(bernoulli_rows(genuine_rng, n, g_bound))
+    g = need_rate(pop, b, receptiveness(pop, b, rows), rows)
+    genuine = rows[thin(genuine_rng, g, g_bound) & _free(pop, rows, excluded_status)]
+    i_bound = 1.0 if g_bound >= 1.0 else min(1.0, top * induced_rate / (1.0 - g_bound))
+    rows = rows_at(bernoulli_rows(induced_rng, n, i_bound))
+    recept = receptiveness(pop, b, rows)
+    g = need_rate(pop, b, recept, rows)
+    # the chance of an induced need given none genuine: induced / (1 - genuine)
+    i = np.where(g < 1, F32(induced_rate) * recept / np.maximum(1 - g, F32(1e-9)), 0.0)
+    keep = thin(induced_rng, i, i_bound) & _free(pop, rows, excluded_status) & pop.aware[rows]
+    return genuine, np.setdiff1d(rows[keep], genuine, assume_unique=True)
 
 
 def _free(pop: Population, rows: NDArray[np.int64], excluded_status: int) -> NDArray[np.bool_]:
@@ -216,6 +256,21 @@ def seed_needs(world: World) -> None:
     world.rosters.add_needers(new)
 
 
+def topic_cumulative(b: BehaviourParams, licence: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Cumulative topic shares of a new need, one row per status (licence weight applied)."""
+    shares = np.array(
+        [
+            b.topic_shares_self_employed if code == SELF_EMPLOYED else b.topic_shares_employee
+            for code in range(len(STATUSES))
+        ]
+    )
+    shares[:, DRIVING_LICENCE] *= licence
+    shares /= shares.sum(axis=1, keepdims=True)
+    cumulative = np.cumsum(shares, axis=1)
+    cumulative[:, -1] = 1.0
+    return cumulative
+
+
 def give_needs(
     pop: Population,
     b: BehaviourParams,
@@ -233,22 +288,18 @@ def give_needs(
     """
     if new.size == 0:
         return
-    se = pop.status[new] == SELF_EMPLOYED
-    shares = np.where(
-        se[:, None], np.array(b.topic_shares_self_employed), np.array(b.topic_shares_employee)
-    )
-    if (licence != 1.0).any():
-        shares = shares.copy()
-        shares[:, DRIVING_LICENCE] *= licence[pop.status[new]]
-        shares /= shares.sum(axis=1, keepdims=True)
-    cumulative = np.cumsum(shares, axis=1)
-    cumulative[:, -1] = 1.0
-    topics = (u_topic[:, None] > cumulative).sum(axis=1).clip(0, N_TOPICS - 1)
-    pop.need_topic[new] = topics.astype(np.int8)
+    status = pop.status[new]
+    topics = np.empty(new.size, dtype=np.int8)
+    for code, cumulative in enumerate(topic_cumulative(b, licence)):
+        mine = status == code
+        # the number of cumulative shares below u: the topic of a uniform u
+        drawn = np.searchsorted(cumulative, u_topic[mine], side="left")
+        topics[mine] = np.minimum(drawn, N_TOPICS - 1)
+    pop.need_topic[new] = topics
     z = rng.standard_normal(new.size)
     value = b.need_value_median_eur * np.exp(b.need_value_sigma * z)
     value *= np.where(pop.education[new] != BAC_OR_ABOVE, b.income_factor_below_bac, 1.0)
-    value *= np.where(pop.status[new] == JOB_SEEKER, b.income_factor_job_seeker, 1.0)
+    value *= np.where(status == JOB_SEEKER, b.income_factor_job_seeker, 1.0)
     value *= np.where(induced, b.induced_need_value_factor, 1.0)
     pop.need_value[new] = value.astype(F32)
     fade = b.need_fade

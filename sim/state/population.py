@@ -33,6 +33,7 @@ from sim.params import PopulationParams
 
 F32 = np.float32
 NEVER = np.iinfo(np.int16).max  # a need set by hand (tests) does not fade
+CHUNK = 1 << 20  # rows drawn at a time
 
 
 @dataclass
@@ -74,48 +75,22 @@ class Population:
 
     @classmethod
     def create(cls, p: PopulationParams, rng: np.random.Generator) -> Population:
-        """Draw the January 2019 population."""
+        """Draw the January 2019 population, a slice of rows at a time (no N-sized temporary)."""
         n = p.holders
-        u = rng.random(n)
-        status = np.full(n, EMPLOYEE, dtype=np.int8)
-        status[u < p.share_job_seeker] = JOB_SEEKER
-        status[(u >= p.share_job_seeker) & (u < p.share_job_seeker + p.share_self_employed)] = (
-            SELF_EMPLOYED
-        )
-        v = rng.random(n)
-        education = np.full(n, BAC_OR_ABOVE, dtype=np.int8)
-        education[v < p.share_below_bac] = BELOW_BAC
-        education[v < p.share_no_qualification] = NO_QUALIFICATION
-        mean = p.work_intensity_mean
-        concentration = 4.0  # assumption: Beta spread of work intensity
-        work_intensity = rng.beta(mean * concentration, (1 - mean) * concentration, n).astype(F32)
-        accrues = np.ones(n, dtype=bool)  # job seekers accrue again once back in work
-        se = status == SELF_EMPLOYED
-        accrues[se] = rng.random(int(se.sum())) < p.self_employed_contributing
-        cap = np.where(education == NO_QUALIFICATION, p.cap_low_qualified_eur, p.cap_eur)
-        balance = np.minimum(rng.gamma(1.2, p.initial_balance_mean_eur / 1.2, n), cap)
-        below_bac = education != BAC_OR_ABOVE
-        susceptibility = rng.beta(2.0, 2.0 / p.vulnerability_mean - 2.0, n)
-        vulnerability = np.minimum(1.0, susceptibility * np.where(below_bac, 1.5, 1.0)).astype(F32)
-        propensity = np.sort(rng.gamma(p.propensity_shape, 1.0 / p.propensity_shape, n).astype(F32))
-        ids = rng.random(n)
-        digital_id = np.full(n, ID_NONE, dtype=np.int8)
-        digital_id[ids < p.franceconnect_share] = ID_FRANCECONNECT
-        digital_id[ids < p.verified_id_share] = ID_VERIFIED
-        return cls(
-            status=status,
-            education=education,
-            work_intensity=work_intensity,
-            accrues=accrues,
-            balance=balance,
-            aware=rng.random(n) < p.awareness_initial,
+        pop = cls(
+            status=np.empty(n, dtype=np.int8),
+            education=np.empty(n, dtype=np.int8),
+            work_intensity=np.empty(n, dtype=F32),
+            accrues=np.empty(n, dtype=bool),
+            balance=np.empty(n),
+            aware=np.empty(n, dtype=bool),
             need_topic=np.full(n, NO_NEED, dtype=np.int8),
             need_value=np.zeros(n, dtype=F32),
             need_until=np.full(n, NEVER, dtype=np.int16),
-            vulnerability=vulnerability,
-            digital_id=digital_id,
+            vulnerability=np.empty(n, dtype=F32),
+            digital_id=np.empty(n, dtype=np.int8),
             compromised=np.zeros(n, dtype=bool),
-            topup=rng.random(n) < p.employer_topup_share,
+            topup=np.empty(n, dtype=bool),
             enrol_offer=np.full(n, NOT_ENROLLED, dtype=np.int32),
             enrol_kind=np.zeros(n, dtype=np.int8),
             enrol_end=np.zeros(n, dtype=np.int16),
@@ -123,9 +98,44 @@ class Population:
             enrol_relevance=np.zeros(n, dtype=F32),
             skills=np.zeros(n, dtype=F32),
             uses=np.zeros(n, dtype=np.uint8),
-            propensity=propensity,
+            propensity=np.empty(n, dtype=F32),
             ever_deterred=np.zeros(n, dtype=bool),
         )
+        for start in range(0, n, CHUNK):
+            pop._draw(slice(start, min(n, start + CHUNK)), p, rng)
+        pop.propensity.sort()  # see the module docstring
+        return pop
+
+    def _draw(self, rows: slice, p: PopulationParams, rng: np.random.Generator) -> None:
+        """Draw the attributes of one slice of rows."""
+        n = rows.stop - rows.start
+        u = rng.random((5, n), dtype=F32)
+        status = np.full(n, EMPLOYEE, dtype=np.int8)
+        status[u[0] < p.share_job_seeker] = JOB_SEEKER
+        se = (u[0] >= p.share_job_seeker) & (u[0] < p.share_job_seeker + p.share_self_employed)
+        status[se] = SELF_EMPLOYED
+        education = np.full(n, BAC_OR_ABOVE, dtype=np.int8)
+        education[u[1] < p.share_below_bac] = BELOW_BAC
+        education[u[1] < p.share_no_qualification] = NO_QUALIFICATION
+        mean = p.work_intensity_mean
+        concentration = 4.0  # assumption: Beta spread of work intensity
+        self.work_intensity[rows] = rng.beta(mean * concentration, (1 - mean) * concentration, n)
+        accrues = np.ones(n, dtype=bool)  # job seekers accrue again once back in work
+        accrues[se] = rng.random(int(se.sum())) < p.self_employed_contributing
+        cap = np.where(education == NO_QUALIFICATION, p.cap_low_qualified_eur, p.cap_eur)
+        self.balance[rows] = np.minimum(rng.gamma(1.2, p.initial_balance_mean_eur / 1.2, n), cap)
+        below_bac = education != BAC_OR_ABOVE
+        susceptibility = rng.beta(2.0, 2.0 / p.vulnerability_mean - 2.0, n)
+        self.vulnerability[rows] = np.minimum(1.0, susceptibility * np.where(below_bac, 1.5, 1.0))
+        shape = p.propensity_shape
+        self.propensity[rows] = rng.standard_gamma(shape, n, dtype=F32) / F32(shape)
+        digital_id = np.full(n, ID_NONE, dtype=np.int8)
+        digital_id[u[2] < p.franceconnect_share] = ID_FRANCECONNECT
+        digital_id[u[2] < p.verified_id_share] = ID_VERIFIED
+        self.status[rows], self.education[rows], self.accrues[rows] = status, education, accrues
+        self.digital_id[rows] = digital_id
+        self.aware[rows] = u[3] < p.awareness_initial
+        self.topup[rows] = u[4] < p.employer_topup_share
 
     def replace(self, leaving: NDArray[np.intp], p: PopulationParams) -> float:
         """Newcomers with no balance take the leavers' rows; returns the euros that expired.

@@ -55,8 +55,8 @@ class Rosters:
 
     # ------------------------------------------------------------- needs
     def add_needers(self, rows: NDArray[np.int64]) -> None:
-        """Rows that were given a need (any order; those already listed are skipped)."""
-        new = np.unique(rows[~self.listed[rows]])
+        """Distinct rows that were given a need (any order; those already listed are skipped)."""
+        new = np.sort(rows[~self.listed[rows]])
         if new.size:
             self.listed[new] = True
             self.needers = np.insert(self.needers, np.searchsorted(self.needers, new), new)
