@@ -92,8 +92,8 @@ class PageTable:
 
     ids: NDArray[np.intp]
     relevance: NDArray[np.float32]
-    price: NDArray[np.float64]
-    base: NDArray[np.float64]
+    price: NDArray[np.float32]
+    base: NDArray[np.float32]
     """Each offer's utility before price and taste noise (-inf on padding)."""
 
     @classmethod
@@ -102,8 +102,8 @@ class PageTable:
         n = len(pages)
         ids = np.full((n, shown), -1, dtype=np.intp)
         relevance = np.zeros((n, shown), dtype=np.float32)
-        price = np.zeros((n, shown))
-        base = np.full((n, shown), -np.inf)
+        price = np.zeros((n, shown), dtype=np.float32)
+        base = np.full((n, shown), -np.inf, dtype=np.float32)
         for row, page in enumerate(pages):
             k = 0 if page is None else page.ids.size
             if k == 0:
@@ -125,7 +125,7 @@ def choose_on(
     table: PageTable,
     keys: NDArray[np.intp],
     balance: NDArray[np.float64],
-    gumbel: NDArray[np.float64],
+    gumbel: NDArray[np.floating],
     b: BehaviourParams,
     available: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
@@ -148,8 +148,9 @@ def choose_on(
     bookable = table.ids[keys] >= 0
     if available is not None:
         bookable &= available[keys]
-    shortfall = np.maximum(0.0, table.price[keys] - balance[:, None]) / 1000.0
-    utility = table.base[keys] - b.beta_price * shortfall + gumbel[:, :shown]
+    shortfall = np.maximum(0, table.price[keys] - balance[:, None].astype(np.float32))
+    utility = table.base[keys] - np.float32(b.beta_price / 1000.0) * shortfall
+    utility += gumbel[:, :shown]
     utility[~bookable] = -np.inf
     pick = utility.argmax(axis=1)
     best = np.where(bookable, table.relevance[keys], -np.inf).max(axis=1)

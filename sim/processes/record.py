@@ -15,7 +15,8 @@ def record_stocks(world: World) -> None:
     rec.set("mean_trust", month, world.trust.mean())
     rec.set("mean_balance_eur", month, balances / pop.size)
     rec.set("balances_eur", month, balances)
-    rec.set("escrow_eur", month, float(pop.enrol_escrow.sum()) + world.fraud_files.escrow_eur)
+    in_course = pop.enrol_escrow[world.rosters.enrolled()]  # escrow is only held in a course
+    rec.set("escrow_eur", month, float(in_course.sum()) + world.fraud_files.escrow_eur)
     rec.set("aware_share", month, np.count_nonzero(pop.aware) / pop.size)
     rec.set("compromised_accounts", month, float(world.rosters.still_compromised(pop).size))
     listed = world.listed_organisations()

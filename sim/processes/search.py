@@ -46,7 +46,11 @@ def run_search_and_checkout(world: World) -> None:
     self_employed = pop.status[searchers] == SELF_EMPLOYED
     profile = pop.need_topic[searchers].astype(np.int64) * 2 + self_employed
     group = profile * variants + variant
-    gumbel = world.streams.get("choice", month).gumbel(size=(searchers.size, b.shown_offers))
+    # taste noise: standard Gumbel draws, as -log of standard exponentials (one log, not two)
+    exponential = world.streams.get("choice", month).standard_exponential(
+        (searchers.size, b.shown_offers), dtype=np.float32
+    )
+    gumbel = -np.log(exponential)
     priority = holder_uniforms(world.streams.key("capacity", month, salt=1), searchers)
     # The pages of every (topic, profile) searched this month, one row per query variant.
     profiles = np.unique(profile).tolist()
@@ -129,7 +133,7 @@ def _pick(
     searchers: NDArray[np.intp],
     pending: NDArray[np.intp],
     group: NDArray[np.int64],
-    gumbel: NDArray[np.float64],
+    gumbel: NDArray[np.float32],
     table: PageTable,
     signals: OrganisationSignals,
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float32], NDArray[np.intp]]:
@@ -146,7 +150,7 @@ def _pick(
     keys = group[pending]
     pick, fits = choose_on(table, keys, pop.balance[holders], gumbel[pending], b, available)
     offers = table.ids[keys, pick]
-    shortfall = np.maximum(0.0, table.price[keys, pick] - pop.balance[holders])
+    shortfall = np.maximum(0.0, world.offers.price[offers] - pop.balance[holders])
     fits &= shortfall <= pop.need_value[holders]
     return (
         pending[fits],

@@ -87,6 +87,11 @@ class Rosters:
         lists = self.course_ends.pop(month, [])
         return np.unique(np.concatenate(lists)) if lists else np.zeros(0, dtype=np.int64)
 
+    def enrolled(self) -> NDArray[np.int64]:
+        """Sorted rows that may be in a course (superset: every holder in one is listed)."""
+        lists = [part for parts in self.course_ends.values() for part in parts]
+        return np.unique(np.concatenate(lists)) if lists else np.zeros(0, dtype=np.int64)
+
     def memory_bytes(self) -> int:
         """Bytes held by the lists and flags."""
         lists = sum(a.nbytes for parts in self.course_ends.values() for a in parts)
