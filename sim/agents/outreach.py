@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.core.domain import NOT_ENROLLED, PRESSURED, SELF_EMPLOYED, TOPIC_RELEVANCE
-from sim.core.events import bernoulli_rows
+from sim.core.events import bernoulli_rows, outside
 from sim.platform.checkout import Dossiers, checkout
 from sim.state.actors import NetworkLike, OrganisationLike
 from sim.state.world import World
@@ -105,7 +105,7 @@ def canvass(
     q = reach(world, calls_national)
     aware_elsewhere = CALL_AWARENESS * q * (1 - bound) / (1 - q * bound) if q * bound < 1 else 0
     told = bernoulli_rows(rng, pop.size, aware_elsewhere)
-    pop.aware[np.setdiff1d(told, targets, assume_unique=True)] = True
+    pop.aware[outside(told, targets)] = True
     pressured = reachable(world, targets, MIN_TARGET_BALANCE_EUR) & (
         u[1] * bound < success * world.platform_ease * pop.vulnerability[targets]
     )

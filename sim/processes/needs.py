@@ -27,7 +27,7 @@ from sim.core.domain import (
     SELF_EMPLOYED,
     STATUSES,
 )
-from sim.core.events import bernoulli_rows, holder_uniforms, thin
+from sim.core.events import bernoulli_rows, holder_uniforms, outside, thin
 from sim.params import BehaviourParams
 from sim.state.population import F32, NEVER, Population
 from sim.state.world import World
@@ -183,7 +183,7 @@ def _needs_in_band(
     # the chance of an induced need given none genuine: induced / (1 - genuine)
     i = np.where(g < 1, F32(induced_rate) * recept / np.maximum(1 - g, F32(1e-9)), 0.0)
     keep = thin(induced_rng, i, i_bound) & _free(pop, rows, excluded_status) & pop.aware[rows]
-    return genuine, np.setdiff1d(rows[keep], genuine, assume_unique=True)
+    return genuine, outside(rows[keep], genuine)
 
 
 def _free(pop: Population, rows: NDArray[np.int64], excluded_status: int) -> NDArray[np.bool_]:

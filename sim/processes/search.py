@@ -50,7 +50,7 @@ def run_search_and_checkout(world: World) -> None:
     exponential = world.streams.get("choice", month).standard_exponential(
         (searchers.size, b.shown_offers), dtype=np.float32
     )
-    gumbel = -np.log(exponential)
+    gumbel = -np.log(np.maximum(exponential, np.finfo(np.float32).tiny))
     priority = holder_uniforms(world.streams.key("capacity", month, salt=1), searchers)
     # The pages of every (topic, profile) searched this month, one row per query variant.
     profiles = np.unique(profile).tolist()
