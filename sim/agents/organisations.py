@@ -73,13 +73,13 @@ class Organisation(mesa.Agent):
     @property
     def visibility(self) -> float:
         """Search-ranking visibility from the marketing stock per organisation (log scale)."""
-        return float(np.log1p(self.marketing_stock / 1000.0))
+        return math.log1p(self.marketing_stock / 1000.0)
 
     @property
     def displayed_rating(self) -> float:
         """The rating holders see: real satisfaction plus what the strategy games."""
         gaming = self.model.params.market.rating_gaming[self.strategy]
-        return float(np.clip(self.rating + gaming, 0.0, 1.0))
+        return float(min(1.0, max(0.0, self.rating + gaming)))
 
     def create_catalogue(self, rng: np.random.Generator) -> None:
         """Draw the catalogue of offers for the current strategy and list it."""
@@ -146,7 +146,7 @@ class Organisation(mesa.Agent):
         ids = self.offers
         if self.strategy == GENERALIST:
             step = market.price_adjustment * float(np.sign(self.sales_trend))
-            self.price_factor = float(np.clip(self.price_factor * (1 + step), 0.8, 3.0))
+            self.price_factor = float(min(3.0, max(0.8, self.price_factor * (1 + step))))
         price = offers.fair_price[ids] * self.price_factor
         if self.strategy in (OPPORTUNIST, SHELL):
             anchored = market.balance_anchor * model.signals.buyer_balance

@@ -12,6 +12,8 @@ chance) and thins them by their own chance (sim/core/events.py), not every conta
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -27,7 +29,7 @@ CALL_AWARENESS = 0.1  # assumption: share of called holders who learn they can u
 
 def reach(world: World, national: float) -> float:
     """Chance that a given holder is reached by `national` contacts this month (at least once)."""
-    return float(-np.expm1(-max(0.0, national) / world.scale / world.population.size))
+    return -math.expm1(-max(0.0, national) / world.scale / world.population.size)
 
 
 def reached_and_lucky(

@@ -5,8 +5,9 @@ of holders. Drawing one uniform per holder costs a pass over all of them; these 
 what the events cost:
 
 - `bernoulli_rows`: the rows of an independent Bernoulli(p) trial per row, found by summing
-  geometric gaps (the gaps between successes of a Bernoulli sequence are iid geometric), so
-  the result has exactly the distribution of `flatnonzero(rng.random(n) < p)`;
+  geometric gaps (the gaps between successes of a Bernoulli sequence are iid geometric), or
+  for a few expected rows as a binomial count of uniformly drawn distinct rows, so the result
+  has exactly the distribution of `flatnonzero(rng.random(n) < p)`;
 - thinning (see `thin`): candidates drawn at an upper bound `p_max` of every row's probability,
   each kept with probability p_i / p_max, are exactly the rows of independent Bernoulli(p_i)
   trials;
@@ -22,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 DENSE = 0.25  # above this probability one uniform per row is cheaper than geometric gaps
+FEW = 32.0  # below this expected number of rows a binomial count and a subset are cheaper
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -36,6 +38,12 @@ def bernoulli_rows(rng: np.random.Generator, n: int, p: float) -> NDArray[np.int
     if p > DENSE:
         return np.flatnonzero(rng.random(n) < p)
     expected = n * p
+    if expected < FEW:  # a binomial count, then that many distinct rows, uniformly
+        k = int(rng.binomial(n, p))
+        rows = np.unique(rng.integers(0, n, k))
+        while rows.size < k:  # rejecting repeats keeps the subset uniform
+            rows = np.unique(np.concatenate([rows, rng.integers(0, n, k - rows.size)]))
+        return rows
     batch = int(expected + 6.0 * math.sqrt(expected) + 16)
     rows = np.cumsum(_gaps(rng, p, batch, n)) - 1
     while rows[-1] < n:  # rarely: the batch fell short of the last row

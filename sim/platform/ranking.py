@@ -67,20 +67,25 @@ def result_pages(
     else:
         base, noise_weight = visibility + 0.05 * rating, noise_scale
     base = base + noise_weight * np.log(org_copies[org])  # the best of the cohort's members
-    pages = []
-    for noise in query_noise[:, served]:
-        order = np.lexsort((ids, -(base + noise_weight * noise)))[:shown]  # ties: by offer id
-        chosen = ids[order]
-        pages.append(
-            ResultPage(
-                ids=chosen,
-                relevance=relevance[order],
-                rating=rating[order],
-                visibility=visibility[order],
-                price=offers.price[chosen],
-            )
+    # Each variant's `shown` best scores, best first; ties by offer id (`ids` ascend), which
+    # with query noise have probability zero, so only the noiseless ranking sorts them all.
+    score = -(base + noise_weight * query_noise[:, served])
+    k = min(shown, ids.size)
+    if noise_weight == 0 or k in (0, ids.size):
+        orders = np.argsort(score, axis=1, kind="stable")[:, :k]
+    else:
+        top = np.argpartition(score, k - 1, axis=1)[:, :k]
+        orders = np.take_along_axis(top, np.argsort(np.take_along_axis(score, top, 1), 1), 1)
+    return [
+        ResultPage(
+            ids=ids[order],
+            relevance=relevance[order],
+            rating=rating[order],
+            visibility=visibility[order],
+            price=offers.price[ids[order]],
         )
-    return pages
+        for order in orders
+    ]
 
 
 @dataclass(frozen=True)
