@@ -83,7 +83,7 @@ def run_search_and_checkout(world: World) -> None:
         rec.add_by_status(cause, month, pop.status[searchers[unfit]])
         orgs = world.offers.organisation[offers]
         placed = within_capacity(orgs, priority[rows], signals.capacity_left)
-        np.subtract.at(signals.capacity_left, orgs[placed], 1)
+        signals.capacity_left -= np.bincount(orgs[placed], minlength=signals.capacity_left.size)
         rows_placed.append(rows[placed])
         offers_placed.append(offers[placed])
         relevance_placed.append(relevance[placed])
@@ -189,12 +189,20 @@ def organisation_signals(world: World) -> OrganisationSignals:
 def within_capacity(
     orgs: NDArray[np.int32], priority: NDArray[np.float64], capacity: NDArray[np.int64]
 ) -> NDArray[np.bool_]:
-    """Which buyers get a place: per organisation, those with the lowest `priority` first."""
-    order = np.lexsort((priority, orgs))
+    """Which buyers get a place: per organisation, those with the lowest `priority` first.
+
+    Only the buyers of organisations asked for more places than they have are sorted (by
+    organisation, then priority in [0, 1): one key, organisation + priority).
+    """
+    demand = np.bincount(orgs, minlength=capacity.size)
+    crowded = np.flatnonzero(demand[orgs] > capacity[orgs])
+    placed = np.ones(orgs.size, dtype=bool)
+    if crowded.size == 0:
+        return placed
+    order = crowded[np.argsort(orgs[crowded] + priority[crowded])]
     sorted_orgs = orgs[order]
     first = np.r_[0, np.flatnonzero(np.diff(sorted_orgs)) + 1]
     run_start = np.repeat(first, np.diff(np.r_[first, sorted_orgs.size]))
     rank = np.arange(sorted_orgs.size) - run_start
-    placed = np.empty(orgs.size, dtype=bool)
     placed[order] = rank < capacity[sorted_orgs]
     return placed
