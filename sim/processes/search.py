@@ -83,7 +83,8 @@ def run_search_and_checkout(world: World) -> None:
         rec.add_by_status(cause, month, pop.status[searchers[unfit]])
         orgs = world.offers.organisation[offers]
         placed = within_capacity(orgs, priority[rows], signals.capacity_left)
-        signals.capacity_left -= np.bincount(orgs[placed], minlength=signals.capacity_left.size)
+        left = signals.capacity_left
+        np.subtract(left, np.bincount(orgs[placed], minlength=left.size), out=left)
         rows_placed.append(rows[placed])
         offers_placed.append(offers[placed])
         relevance_placed.append(relevance[placed])
