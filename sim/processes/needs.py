@@ -34,6 +34,10 @@ from sim.state.world import World
 
 Rows = NDArray[np.int64] | slice
 ALL = slice(None)
+COUPLING_FLOOR = 0.01
+"""Least bound at which lever-driven layers (word of mouth, advertising) draw candidates: above
+their usual monthly chance (a few per thousand), so two scenarios draw the same candidates and
+differ only in which they keep."""
 
 
 def arise_needs(world: World) -> None:
@@ -67,15 +71,20 @@ def spread_awareness(
     A holder learns with probability min(1, `base` + `extra`): media (`base`, lever-free) and
     word of mouth and advertising (`extra`) are two independent layers, the second at
     extra / (1 - base) so the union has that probability; a lever that changes the second
-    leaves the first layer's draws as they were. Forgetting is decided on the month's starting
+    leaves the first layer's draws as they were. The second layer's candidates are drawn at a
+    fixed bound (`COUPLING_FLOOR`, or its own chance if higher) and kept with chance / bound,
+    so a higher chance keeps a superset of the holders a lower one keeps, as one uniform per
+    holder would. Forgetting is decided on the month's starting
     state and wins over learning, as in one draw per holder.
     """
     forget_rng, base_rng, extra_rng = rngs
     forget = bernoulli_rows(forget_rng, pop.size, fade)
     forget = forget[pop.aware[forget] & (pop.uses[forget] == 0)]
     second = 1.0 if base >= 1.0 else min(1.0, extra / (1.0 - base))
+    bound = max(second, COUPLING_FLOOR)
     pop.aware[bernoulli_rows(base_rng, pop.size, base)] = True
-    pop.aware[bernoulli_rows(extra_rng, pop.size, second)] = True
+    told = bernoulli_rows(extra_rng, pop.size, bound)
+    pop.aware[told[extra_rng.random(told.size) * bound < second]] = True
     pop.aware[forget] = False
 
 
@@ -176,7 +185,9 @@ def _needs_in_band(
     rows = rows_at(bernoulli_rows(genuine_rng, n, g_bound))
     g = need_rate(pop, b, receptiveness(pop, b, rows), rows)
     genuine = rows[thin(genuine_rng, g, g_bound) & _free(pop, rows, excluded_status)]
-    i_bound = 1.0 if g_bound >= 1.0 else min(1.0, top * induced_rate / (1.0 - g_bound))
+    # at a fixed bound unless advertising exceeds it: see `spread_awareness` (coupling)
+    induced = max(induced_rate, COUPLING_FLOOR)
+    i_bound = 1.0 if g_bound >= 1.0 else min(1.0, top * induced / (1.0 - g_bound))
     rows = rows_at(bernoulli_rows(induced_rng, n, i_bound))
     recept = receptiveness(pop, b, rows)
     g = need_rate(pop, b, recept, rows)
