@@ -103,6 +103,7 @@ class FraudNetwork(mesa.Agent):
             model,
             self.shell,
             contacts[PRESSURED_CHANNEL],
+            f.contacts * self.weight,
             f.canvassing_success,
             self,
             stream("canvassing"),
@@ -115,10 +116,9 @@ class FraudNetwork(mesa.Agent):
         pop = model.population
         # Reached and lucky at the chance of the most vulnerable (vulnerability 1), then
         # hooked with the holder's vulnerability.
-        targets = reached_and_lucky(model, contacts, f.phishing_success, rng)
-        hooked = targets[
-            ~pop.compromised[targets] & (rng.random(targets.size) < pop.vulnerability[targets])
-        ]
+        most = f.contacts * self.weight  # all effort on this channel
+        targets, u = reached_and_lucky(model, contacts, most, f.phishing_success, 1, rng)
+        hooked = targets[~pop.compromised[targets] & (u[0] < pop.vulnerability[targets])]
         pop.compromised[hooked] = True
         model.rosters.add_compromised(hooked)
         model.recorder.add("phishing_victims", model.month, hooked.size)
@@ -132,10 +132,10 @@ class FraudNetwork(mesa.Agent):
     def _ghost_train(self, recruits: float, rng: np.random.Generator) -> None:
         model, f = self.model, self.model.params.fraud
         pop = model.population
-        bound = f.ghost_acceptance
-        targets = reached_and_lucky(model, recruits, bound, rng)
+        most = f.ghost_recruits * self.weight * len(CHANNELS)  # all effort on this channel
+        targets, u = reached_and_lucky(model, recruits, most, f.ghost_acceptance, 1, rng)
         accept = reachable(model, targets, GHOST_MIN_BALANCE_EUR) & (
-            rng.random(targets.size) < np.minimum(1.0, 2 * pop.vulnerability[targets])
+            u[0] < np.minimum(1.0, 2 * pop.vulnerability[targets])
         )
         self._buy_at_shell(targets[accept], GHOST, rng)
 

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.core.domain import NOT_ENROLLED, PRESSURED, SELF_EMPLOYED, TOPIC_RELEVANCE
-from sim.core.events import bernoulli_rows, outside
+from sim.core.events import bernoulli_rows, holder_uniforms
 from sim.platform.checkout import Dossiers, checkout
 from sim.state.actors import NetworkLike, OrganisationLike
 from sim.state.world import World
@@ -33,14 +33,27 @@ def reach(world: World, national: float) -> float:
 
 
 def reached_and_lucky(
-    world: World, national: float, bound: float, rng: np.random.Generator
-) -> NDArray[np.int64]:
+    world: World,
+    national: float,
+    ceiling: float,
+    bound: float,
+    draws: int,
+    rng: np.random.Generator,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Sorted holders reached by `national` contacts whose outcome draw falls below `bound`.
 
     Thinning these by (the outcome's chance / `bound`) gives exactly the holders for whom a
-    contact led to the outcome.
+    contact led to the outcome. Common random numbers: the candidates are drawn at the reach of
+    `ceiling` contacts (the most this caller makes, whatever the levers) and kept with the reach
+    of `national`, and each candidate's `draws` uniforms (returned, one row per draw, aligned
+    with the holders) are drawn before, so two scenarios in which the caller makes different
+    numbers of contacts share the holders and the luck of the contacts made in both.
     """
-    return bernoulli_rows(rng, world.population.size, reach(world, national) * bound)
+    top = max(reach(world, ceiling), reach(world, national))
+    rows = bernoulli_rows(rng, world.population.size, top * bound)
+    u = rng.random((draws + 1, rows.size))
+    kept = u[0] * top < reach(world, national)
+    return rows[kept], u[1:, kept]
 
 
 def reachable(world: World, holders: NDArray[np.intp], min_balance: float) -> NDArray[np.bool_]:
@@ -86,38 +99,43 @@ def canvass(
     world: World,
     org: OrganisationLike,
     calls_national: float,
+    ceiling_national: float,
     success: float,
     network: NetworkLike | None,
     rng: np.random.Generator,
 ) -> None:
     """Phone canvassing: some vulnerable holders are pressured into the caller's course.
 
-    A legal caller signs no more holders than its courses have places left this month. A
-    network's shell delivers little or nothing to those it signs (as to its takeover and ghost
-    dossiers), so its places bind only the honest buyers who find it on the platform.
+    A called holder learns of the CPF (`CALL_AWARENESS`) and, independently, may be pressured
+    (`success x ease x vulnerability`). Only the called holders for whom one of the two may
+    happen are drawn (`reached_and_lucky` with `either` and the caller's most calls,
+    `ceiling_national`); each such holder's uniform then says which did, with the
+    probabilities of two independent draws given that one of them came up.
+
+    A legal caller signs no more holders than its courses have places left this month (those
+    first in the month's queue, as on the platform). A network's shell delivers little or
+    nothing to those it signs (as to its takeover and ghost dossiers), so its places bind only
+    the honest buyers who find it on the platform.
     """
     org.calls += calls_national
     pop = world.population
-    # Reached holders whose call may pressure them (`bound`: the most vulnerable's chance);
-    # of the others reached, those who learn of their CPF from the call, drawn apart.
-    bound = min(1.0, success * world.platform_ease)
-    targets = reached_and_lucky(world, calls_national, bound, rng)
-    u = rng.random((2, targets.size))
-    pop.aware[targets[u[0] < CALL_AWARENESS]] = True
-    q = reach(world, calls_national)
-    aware_elsewhere = CALL_AWARENESS * q * (1 - bound) / (1 - q * bound) if q * bound < 1 else 0
-    told = bernoulli_rows(rng, pop.size, aware_elsewhere)
-    pop.aware[outside(told, targets)] = True
-    pressured = reachable(world, targets, MIN_TARGET_BALANCE_EUR) & (
-        u[1] * bound < success * world.platform_ease * pop.vulnerability[targets]
-    )
-    holders = targets[pressured]
-    if network is None and holders.size > max(0, org.capacity_left):  # a random few
-        holders = np.sort(rng.choice(holders, max(0, org.capacity_left), replace=False))
+    bound = min(1.0, success * world.platform_ease)  # the most vulnerable's chance
+    either = 1.0 - (1.0 - CALL_AWARENESS) * (1.0 - bound)
+    targets, u = reached_and_lucky(world, calls_national, ceiling_national, either, 2, rng)
+    # Given one came up: aware with CALL_AWARENESS / either; if aware, may be pressured with
+    # `bound` (independent draws); if not, the pressure draw is the one that came up.
+    aware = u[0] * either < CALL_AWARENESS
+    pop.aware[targets[aware]] = True
+    pressure = np.where(aware, bound, 1.0) * pop.vulnerability[targets]
+    holders = targets[reachable(world, targets, MIN_TARGET_BALANCE_EUR) & (u[1] < pressure)]
+    places = max(0, org.capacity_left)
+    if network is None and holders.size > places:
+        queue = holder_uniforms(world.streams.key("capacity", world.month, salt=1), holders)
+        holders = np.sort(holders[np.argsort(queue)[:places]])
     if holders.size == 0:
         return
     offers = pick_offers(world, org, holders.size, rng)
-    if offers is None or holders.size == 0:
+    if offers is None:
         return
     anchor = world.params.market.balance_anchor
     prices = np.maximum(

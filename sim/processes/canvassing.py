@@ -28,5 +28,6 @@ def run_canvassing(world: World) -> None:
         org.decide_canvassing()
         if org.canvassing > 0 and org.network is None:
             calls = market.canvassing_calls * org.weight * org.canvassing
+            most = market.canvassing_calls * world.params.organisations_per_agent
             rng = world.streams.get("canvassing", month, salt=org.unique_id)
-            canvass(world, org, calls, market.canvassing_success, None, rng)
+            canvass(world, org, calls, most, market.canvassing_success, None, rng)

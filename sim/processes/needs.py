@@ -11,8 +11,6 @@ costs what its events cost, with the same probabilities for every holder.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -133,7 +131,8 @@ def draw_needs(world: World, induced_rate: float, licence: NDArray[np.float64]) 
         found = _needs_in_band(
             pop,
             b,
-            lambda pos, s=start: s + pos,
+            None,
+            start,
             end - start,
             top * other_rate,
             induced_rate,
@@ -147,7 +146,8 @@ def draw_needs(world: World, induced_rate: float, licence: NDArray[np.float64]) 
         found = _needs_in_band(
             pop,
             b,
-            lambda pos, lo=lo: js[lo + pos],
+            js,
+            lo,
             hi - lo,
             top * seeker_rate,
             induced_rate,
@@ -161,14 +161,17 @@ def draw_needs(world: World, induced_rate: float, licence: NDArray[np.float64]) 
     new = np.concatenate([new_genuine, new_induced])
     kind = np.repeat([False, True], [new_genuine.size, new_induced.size])
     u_topic = holder_uniforms(streams.key("needs", month, salt=3), new).astype(F32)
-    give_needs(pop, b, new, kind, u_topic, streams.get("needs", month, salt=4), licence, month)
+    u_life = holder_uniforms(streams.key("needs", month, salt=6), new)
+    rng = streams.get("needs", month, salt=4)
+    give_needs(pop, b, new, kind, u_topic, u_life, rng, licence, month)
     rosters.add_needers(new)
 
 
 def _needs_in_band(
     pop: Population,
     b: BehaviourParams,
-    rows_at: Callable[[NDArray[np.int64]], NDArray[np.int64]],
+    members: NDArray[np.int64] | None,
+    first: int,
     n: int,
     genuine_bound: float,
     induced_rate: float,
@@ -176,25 +179,32 @@ def _needs_in_band(
     rngs: tuple[np.random.Generator, np.random.Generator],
     excluded_status: int,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Genuine and induced new needs among `n` rows (`rows_at(positions)`) of one band.
+    """Genuine and induced new needs among `n` rows of one band.
+
+    The band's rows are `members[first:first + n]`, or rows `first` to `first + n` if
+    `members` is None.
 
     `genuine_bound` bounds every row's genuine chance, `top` its propensity.
     """
     genuine_rng, induced_rng = rngs
     g_bound = min(1.0, genuine_bound)
-    rows = rows_at(bernoulli_rows(genuine_rng, n, g_bound))
+    rows = _rows(members, first + bernoulli_rows(genuine_rng, n, g_bound))
     g = need_rate(pop, b, receptiveness(pop, b, rows), rows)
     genuine = rows[thin(genuine_rng, g, g_bound) & _free(pop, rows, excluded_status)]
     # at a fixed bound unless advertising exceeds it: see `spread_awareness` (coupling)
     induced = max(induced_rate, COUPLING_FLOOR)
     i_bound = 1.0 if g_bound >= 1.0 else min(1.0, top * induced / (1.0 - g_bound))
-    rows = rows_at(bernoulli_rows(induced_rng, n, i_bound))
+    rows = _rows(members, first + bernoulli_rows(induced_rng, n, i_bound))
     recept = receptiveness(pop, b, rows)
     g = need_rate(pop, b, recept, rows)
     # the chance of an induced need given none genuine: induced / (1 - genuine)
     i = np.where(g < 1, F32(induced_rate) * recept / np.maximum(1 - g, F32(1e-9)), 0.0)
     keep = thin(induced_rng, i, i_bound) & _free(pop, rows, excluded_status) & pop.aware[rows]
     return genuine, outside(rows[keep], genuine)
+
+
+def _rows(members: NDArray[np.int64] | None, at: NDArray[np.int64]) -> NDArray[np.int64]:
+    return at if members is None else members[at]
 
 
 def _free(pop: Population, rows: NDArray[np.int64], excluded_status: int) -> NDArray[np.bool_]:
@@ -263,7 +273,8 @@ def seed_needs(world: World) -> None:
     draw = rng.random((2, pop.size), dtype=F32)
     new = np.flatnonzero(draw[0] < stationary)
     licence = licence_weight(b, world.policy.driving_licence_rule)
-    give_needs(pop, b, new, np.zeros(new.size, dtype=bool), draw[1, new], rng, licence, -1)
+    induced = np.zeros(new.size, dtype=bool)
+    give_needs(pop, b, new, induced, draw[1, new], rng.random(new.size), rng, licence, -1)
     world.rosters.add_needers(new)
 
 
@@ -288,6 +299,7 @@ def give_needs(
     new: NDArray[np.intp],
     induced: NDArray[np.bool_],
     u_topic: NDArray[np.float32],
+    u_life: NDArray[np.float64],
     rng: np.random.Generator,
     licence: NDArray[np.float64],
     month: int,
@@ -295,7 +307,9 @@ def give_needs(
     """Draw the topic, value and fading month of the `new` holders' needs arising in `month`.
 
     `induced`: by marketing. A need fades at the start of a later month with probability
-    `need_fade` each month: its fading month is `month` plus a geometric lifetime.
+    `need_fade` each month: its fading month is `month` plus a geometric lifetime, drawn by
+    inversion from `u_life` (the holder's own uniform, so a need's life does not depend on
+    how many others arose).
     """
     if new.size == 0:
         return
@@ -314,5 +328,10 @@ def give_needs(
     value *= np.where(induced, b.induced_need_value_factor, 1.0)
     pop.need_value[new] = value.astype(F32)
     fade = b.need_fade
-    lifetime = rng.geometric(fade, new.size) if fade > 0 else np.full(new.size, NEVER)
+    if fade <= 0:
+        lifetime = np.full(new.size, float(NEVER))
+    elif fade >= 1:
+        lifetime = np.ones(new.size)
+    else:  # P(lifetime > k) = (1 - fade) ** k
+        lifetime = 1 + np.floor(np.log1p(-u_life) / np.log1p(-fade))
     pop.need_until[new] = np.minimum(month + lifetime, NEVER).astype(np.int16)
