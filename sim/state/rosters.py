@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from sim.core.domain import JOB_SEEKER
 from sim.state.population import Population
 
-BAND_EDGES = 2.0 ** np.arange(-10, 7)  # propensity bands: within one, max / min <= 2
+BAND_EDGES = 2.0 ** np.arange(-4, 7)  # propensity bands: above 1/16, max / min <= 2
 
 
 def _rows(values: NDArray[np.integer] | list[int]) -> NDArray[np.int64]:
