@@ -39,7 +39,7 @@ differ only in which they keep."""
 
 
 def arise_needs(world: World) -> None:
-    """Awareness from media, word of mouth and advertising; needs fade and arise."""
+    """Awareness from media, word of mouth and advertising; needs arise and fade."""
     b, pop, signals, month = world.params.behaviour, world.population, world.signals, world.month
     # Advertising's reach saturates (a concave response: the same people see the ads again).
     advertising = 1.0 - np.exp(-b.marketing_reach * signals.marketing_per_holder / 100.0)
@@ -52,9 +52,11 @@ def arise_needs(world: World) -> None:
         b.awareness_fade,
         [streams.get("awareness", month, salt=k) for k in range(3)],
     )
-    fade_needs(world)
+    # New needs arise for holders free at the start of the step, so a need fading this month
+    # makes room only from next month: draw first, then fade.
     licence = licence_weight(b, world.policy.driving_licence_rule)
     draw_needs(world, advertising, licence)
+    fade_needs(world)
 
 
 def spread_awareness(
