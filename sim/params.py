@@ -374,8 +374,10 @@ class MarketParams:
     """Delivery cost as a share of the fair price, per strategy. assumption."""
     entry_rate: float = ranged(0.15, NON_NEGATIVE)
     """Monthly entrants per active organisation agent per unit of mean profit margin. fitted."""
-    max_entrants_per_month: int = ranged(8, (0, 10_000))
-    """Cap on new organisation agents per month. assumption (keeps the agent count bounded)."""
+    max_entrants_per_month: int = ranged(40, (0, 10_000))
+    """Cap on new organisation agents per month: a guard on the agent count only, not a
+    mechanism. assumption, set well above the fitted entry (1-11 agents a month in 2019-22);
+    model v2.1's cap of 8 bound every month, so entry was set by it rather than by margins."""
     exit_after_loss_months: int = ranged(12, (1, 1000))
     """Months of losses after which an organisation exits. assumption."""
     imitation_rate: float = ranged(0.03, PROBABILITY)
