@@ -72,7 +72,8 @@ def ledger_markdown(c: Comparison, scenario: str) -> str:
         + _table(costs)
         + "\n"
     )
-    return text + "\n".join(sections.who_pays_section(c.effects, [scenario]))
+    who_pays = sections.who_pays_section(c.effects, [scenario])[2:]  # below its own title
+    return text + "\n**Who pays, by holder status**\n\n" + "\n".join(who_pays)
 
 
 def summary_sentence(c: Comparison, scenario: str) -> str:

@@ -13,6 +13,8 @@ import argparse
 import os
 import socket
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Sequence
 
@@ -61,9 +63,21 @@ def main(argv: Sequence[str] | None = None) -> None:
         if name in scenario_names():
             scenario_levers(name)
     page.WORKERS.start()
-    print(f"cpf-sim workbench: http://{args.host}:{port}/  (Ctrl+C to stop)", flush=True)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            "solara.server.starlette:app", host=args.host, port=port, log_level="warning"
+        )
+    )
+
+    def announce() -> None:  # the address, once the server accepts connections
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started:
+            print(f"cpf-sim workbench: http://{args.host}:{port}/  (Ctrl+C to stop)", flush=True)
+
+    threading.Thread(target=announce, name="announce", daemon=True).start()
     try:
-        uvicorn.run("solara.server.starlette:app", host=args.host, port=port, log_level="warning")
+        server.run()
     finally:
         page.WORKERS.stop()
 

@@ -31,7 +31,9 @@ CSS = """
   min-height: 30px; text-transform: none !important; letter-spacing: normal !important; }
 .lever-toggle .v-btn__content { white-space: normal; text-align: left; flex: 1 1 auto; }
 .ledger table, .results table { border-collapse: collapse; font-size: 0.85em; }
-.ledger th, .ledger td { border: 1px solid #ccc; padding: 2px 6px; }
+.ledger table th, .ledger table td {
+  border: 1px solid #ccc; padding: 2px 6px; text-align: left !important; }
+.window .v-select { max-width: 140px; }
 .summary { font-size: 1.05em; background: #f3f7fb; padding: 4px 10px; border-radius: 4px; }
 """
 status = solara.reactive("")

@@ -67,6 +67,11 @@ class Workers:
         self._tasks: Any = None
         self._done: Any = None
 
+    @property
+    def alive(self) -> int:
+        """How many worker processes are running."""
+        return sum(p.is_alive() for p in self._procs)
+
     def start(self) -> None:
         """Start the workers if they are not running."""
         if self._procs and all(p.is_alive() for p in self._procs):
