@@ -14,9 +14,9 @@ import numpy as np
 from sim.agents.fraud_networks import FraudNetwork
 from sim.agents.organisations import Organisation
 from sim.core.domain import (
+    GHOST_CHANNEL,
     ID_NONE,
     IDENTITY_LEVELS,
-    GHOST_CHANNEL,
     LEGIT,
     NO_NEED,
     OPPORTUNIST,
