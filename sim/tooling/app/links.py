@@ -15,7 +15,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 
 from sim.api import override_value
-from sim.core.calendar import LAST_MONTH, month_index
+from sim.core.checks import calendar_month
 from sim.core.errors import ConfigError
 from sim.params import PopulationParams
 from sim.tooling.app.worlds import LEVERS, World, monthly, scenario_names
@@ -64,12 +64,7 @@ def check_holders(value: object) -> int:
 def check_month(key: str, value: object) -> str:
     """A month of the calendar 2019-01..LAST_MONTH, written YYYY-MM."""
     text = str(value).strip()
-    try:
-        index = month_index(text)
-    except ValueError:
-        raise ConfigError(key, value, "a month written YYYY-MM") from None
-    if not 0 <= index <= month_index(LAST_MONTH):
-        raise ConfigError(key, value, f"a month from 2019-01 to {LAST_MONTH}")
+    calendar_month(key, text)
     return text
 
 
