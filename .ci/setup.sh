@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv/ with a Python >= 3.12 and install cpf-sim into it.
 # Usage: bash .ci/setup.sh [extras]   e.g. bash .ci/setup.sh dev
+# Extras: dev (tests, linters), cluster (SLURM, Ray), app (the browser workbench; with it,
+# Debian's chromium is installed if missing, for the browser tests).
 # Idempotent: re-running only reinstalls when pyproject.toml changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +32,20 @@ find_python() {
   if is_ok python3; then command -v python3; return; fi
   return 1
 }
+
+# The app extra's browser tests drive Debian's chromium (Playwright cannot download its own
+# browser here): install it when it is missing, as root, without questions.
+if [[ ",$extras," == *",app,"* ]] && [ ! -x /usr/bin/chromium ] && [ -z "${CPF_SIM_CHROMIUM:-}" ]; then
+  echo "cpf-sim set-up: installing Debian's chromium for the browser tests"
+  export DEBIAN_FRONTEND=noninteractive
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || ! {
+       apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || {
+         apt-get update -qq >/dev/null 2>&1 &&
+         apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; }; }; then
+    echo "cpf-sim set-up: could not install chromium; the browser tests need it: run" \
+         "'apt-get install chromium' as root, or set CPF_SIM_CHROMIUM=/path/to/chromium" >&2
+  fi
+fi
 
 stamp=".venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)-${extras:-base}"
 if [ -x .venv/bin/python ] && [ -f "$stamp" ]; then exit 0; fi

@@ -90,7 +90,9 @@ def test_unenforced_canvassing_ban_leaves_far_more_pressured_enrolments(arm):
         outcome(arm("base"), "hard_selling_enrolments"),
     )
     assert legal.mean() > 0.1, f"a ban alone stops the law-abiding canvassers: {legal} per seed"
-    assert (unenforced > enforced).all(), f"unenforced {unenforced} vs enforced {enforced}"
+    # Over seeds, not per seed: the networks' own sign-ups are lumpy at 20,000 holders (model
+    # v2.2, seed 3: 217k with enforcement against 142k without; over 5 seeds 0.27 M vs 1.48 M).
+    assert unenforced.mean() > 2 * enforced.mean(), f"unenforced {unenforced} vs {enforced}"
     one_enrolment = arm("base")[0]["scale"]  # national equivalent of one simulated enrolment
     legal_unenforced = outcome(arm("ban_unenforced"), "hard_selling_enrolments")
     legal_enforced = outcome(arm("ban_enforced"), "hard_selling_enrolments")

@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from sim.core.calendar import LAST_MONTH, month_index
 from sim.core.domain import (
     IDENTITY_LEVELS,
     LICENCE_RULES,
@@ -23,6 +24,17 @@ from sim.core.domain import (
 from sim.core.errors import ConfigError
 
 Check = Callable[[Any], Any]
+
+
+def calendar_month(key: str, value: str) -> int:
+    """The index of a month of the simulated calendar (2019-01..LAST_MONTH), written YYYY-MM."""
+    try:
+        index = month_index(value)
+    except ValueError:
+        raise ConfigError(key, value, "a month written 'YYYY-MM'") from None
+    if not 0 <= index <= month_index(LAST_MONTH):
+        raise ConfigError(key, value, f"a month from 2019-01 to {LAST_MONTH}")
+    return index
 
 
 def is_number(value: Any) -> bool:

@@ -94,9 +94,27 @@ def compare_tables(
         CompareError: no complete run, an unknown baseline, or a window with no month.
     """
     runs, metrics = load_sweep(folder)
+    return compare_frames(runs, metrics, baseline_name, start, stop, str(folder))
+
+
+def compare_frames(
+    runs: pd.DataFrame,
+    metrics: pd.DataFrame,
+    baseline_name: str | None = None,
+    start: str | None = None,
+    stop: str | None = None,
+    source: str = "the sweep",
+) -> Comparison:
+    """Every table of the report from a sweep's two tables (as `load_sweep` returns them).
+
+    A window needs the monthly table; without one (`metrics` empty) the totals are the runs'.
+
+    Raises:
+        CompareError: no complete run, an unknown baseline, or a window with no month.
+    """
     if complete_runs(runs).empty:
         raise CompareError(
-            f"{folder} holds no complete run (statuses: {dict(runs['status'].value_counts())})"
+            f"{source} holds no complete run (statuses: {dict(runs['status'].value_counts())})"
         )
     if start or stop:
         try:
