@@ -182,6 +182,13 @@ REGISTRY: dict[str, tuple[str, str, str, Better, tuple[float, str, int]]] = {
         "higher",
         COUNT,
     ),
+    "canvassing_calls": (
+        "canvassing calls (organisations and networks)",
+        "calls",
+        "calls",
+        "neutral",
+        COUNT,
+    ),
     "hard_selling_enrolments": (
         "hard-selling sign-ups by legal organisations",
         "hard selling",

@@ -88,6 +88,7 @@ FLOWS: tuple[str, ...] = (
     "pressured_network_enrolments",
     "hard_selling_spend_eur",
     "hard_selling_harm_eur",
+    "canvassing_calls",
     *(f"legit_enrolments_{strategy}" for strategy in STRATEGIES),
     *(f"fraud_attempts_{channel}" for channel in CHANNELS),
     *(f"network_effort_{channel}" for channel in CHANNELS),

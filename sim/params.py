@@ -363,6 +363,12 @@ class MarketParams:
     """Cost of one canvassing call. assumption."""
     law_abiding_share: float = ranged(0.3, PROBABILITY)
     """Share of canvassing opportunists who stop as soon as canvassing is banned. assumption."""
+    call_screening_load: float = ranged(1.0, (0.01, 1_000_000.0))
+    """Canvassing calls per holder per month (all callers, national) at which a called holder
+    is half as likely to listen: holders screen unknown callers as such calls multiply, so a
+    call's chance of a sign-up is divided by 1 + load / `call_screening_load` (last month's
+    load). assumption: diminishing returns of calling, argued in ODD §7.5 (no published
+    answer-rate series); a very large value switches screening off."""
     canvassing_risk_spread: float = ranged(1.0, (0.05, 10.0))
     """Log-normal spread (sigma) among an opportunist cohort's members of the value they put on
     canvassing against the expected fine under a ban: a member goes on if its valuation exceeds

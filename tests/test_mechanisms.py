@@ -1,8 +1,8 @@
 """Unit tests of the model v2 mechanisms, each alone on a small World (no month run).
 
 Capacity, supply at real-organisation scale, the lasting digital identity, hard selling's harm,
-the risk-based canvassing choice, licence rules, proportional anticipation, use of what was
-learned, and learning by practice.
+the risk-based canvassing choice, call screening, audits of reported organisations first,
+licence rules, proportional anticipation, use of what was learned, and learning by practice.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import numpy as np
 
 from sim.agents.fraud_networks import FraudNetwork
 from sim.agents.organisations import Organisation
+from sim.agents.outreach import canvass
+from sim.agents.regulator import audit_probability
 from sim.core.domain import (
     GHOST_CHANNEL,
     ID_NONE,
@@ -24,6 +26,7 @@ from sim.core.domain import (
     PRESSURED_CHANNEL,
     TAKEOVER_CHANNEL,
 )
+from sim.params import MarketParams
 from sim.platform.checkout import Dossiers, checkout, identity_give_up
 from sim.platform.ranking import result_pages
 from sim.processes.courses import use_probability
@@ -234,3 +237,36 @@ def test_holders_start_2019_with_the_stationary_stock_of_needs():
     assert expected > 0.02
     assert abs(share - expected) < 0.15 * expected
     assert (pop.need_value[pop.need_topic != NO_NEED] > 0).all()
+
+
+def test_routine_audits_share_only_the_capacity_reported_organisations_leave():
+    members = np.array([1, 100, 100, 100])
+    reported = np.array([0.9, 0.0, 0.0, 0.0])  # one reported shell, three quiet cohorts
+    alone = audit_probability(members, reported, 0.0, capacity=50.0)
+    with_routine = audit_probability(members, reported, 0.5, capacity=50.0)
+    assert alone[0] == 0.9 and (alone[1:] == 0).all()
+    assert with_routine[0] >= 0.9  # routine audits do not crowd the report out
+    # The 49.1 audits left go to routine audits, asked at the same rate of every organisation.
+    assert np.isclose((with_routine * members).sum(), 50.0)
+    assert np.allclose(with_routine[1:], 49.1 / 300.1)
+    # Reports beyond capacity are scaled down together, and nothing is left for routine.
+    crowded = audit_probability(members, np.array([0.9, 0.9, 0.0, 0.0]), 0.5, capacity=50.0)
+    assert np.isclose((crowded * members).sum(), 50.0) and (crowded[2:] < 1e-9).all()
+
+
+def test_holders_screen_canvassing_calls_as_they_multiply():
+    """At a call load of `call_screening_load` a call signs about half as many holders."""
+    signed = []
+    for load in (0.0, 1.0, 3.0):
+        world = small_world(holders=100_000, seed=4, market=MarketParams(call_screening_load=1.0))
+        world.signals.call_load = load
+        world.population.vulnerability[:] = 1.0
+        world.population.balance[:] = 3000.0
+        seller = Organisation(world, OPPORTUNIST)
+        seller.capacity_left = 10**9
+        calls = 0.5 * world.scale * world.population.size  # half the holders reached
+        canvass(world, seller, calls, calls, 0.2, None, np.random.default_rng(5))
+        signed.append(world.recorder.series["hard_selling_enrolments"][0])
+    assert signed[0] > 1500
+    assert 0.4 < signed[1] / signed[0] < 0.6
+    assert 0.18 < signed[2] / signed[0] < 0.32

@@ -128,15 +128,18 @@ class Organisation(mesa.Agent):
         """Open the month's places (simulated trainees).
 
         In a small simulated population a cohort's monthly places are a few trainees or a
-        fraction of one. Unfilled places and fractions carry over to the next month (sessions
-        run continuously), up to a month's intake (and at least one place), so the long-run
-        intake is the real capacity at every simulated size, not the lumpier minimum of demand
-        and a rounded capacity.
+        fraction of one, and its simulated buyers arrive far more unevenly than the real cohort's
+        (a Poisson count of mean `places` has a relative spread of 1/sqrt(places), which the
+        real cohort, `scale` times larger, does not have). Unfilled places and fractions carry
+        over to the next month (sessions run continuously), up to a month's intake (at least
+        one place) plus three times that sampling spread, so capacity binds on the level of
+        demand, not on the simulated sample's noise, and the long-run intake is the real
+        capacity at every simulated size.
         """
         places = self.weight * self.model.params.market.capacity_per_org[self.strategy]
         places /= self.model.scale
         taken = self.seats_opened - max(0, self.capacity_left)
-        carried = min(self.place_credit - taken, max(places, 1.0))
+        carried = min(self.place_credit - taken, max(places, 1.0) + 3.0 * math.sqrt(places))
         self.place_credit = carried + places
         self.capacity_left = self.seats_opened = int(self.place_credit)
 

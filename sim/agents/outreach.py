@@ -107,9 +107,10 @@ def canvass(
     """Phone canvassing: some vulnerable holders are pressured into the caller's course.
 
     A called holder learns of the CPF (`CALL_AWARENESS`) and, independently, may be pressured
-    (`success x ease x vulnerability`). Only the called holders for whom one of the two may
-    happen are drawn (`reached_and_lucky` with `either` and the caller's most calls,
-    `ceiling_national`); each such holder's uniform then says which did, with the
+    (`success x ease x vulnerability`, divided by how much holders screen calls: 1 + last
+    month's calls per holder / `market.call_screening_load`). Only the called holders for whom
+    one of the two may happen are drawn (`reached_and_lucky` with `either` and the caller's
+    most calls, `ceiling_national`); each such holder's uniform then says which did, with the
     probabilities of two independent draws given that one of them came up.
 
     A legal caller signs no more holders than its courses have places left this month (those
@@ -119,7 +120,8 @@ def canvass(
     """
     org.calls += calls_national
     pop = world.population
-    bound = min(1.0, success * world.platform_ease)  # the most vulnerable's chance
+    screening = 1.0 + world.signals.call_load / world.params.market.call_screening_load
+    bound = min(1.0, success * world.platform_ease / screening)  # the most vulnerable's chance
     either = 1.0 - (1.0 - CALL_AWARENESS) * (1.0 - bound)
     targets, u = reached_and_lucky(world, calls_national, ceiling_national, either, 2, rng)
     # Given one came up: aware with CALL_AWARENESS / either; if aware, may be pressured with

@@ -8,6 +8,7 @@ of a cohort is certified, audited and found at fault on its own, so delisting is
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from sim.core.domain import BUSINESS_CREATION, GENERALIST, QUALITY
 from sim.state import ledger
@@ -86,10 +87,12 @@ def restrict_business_creation(world: World, month: int) -> None:
 
 
 def audit(world: World, month: int) -> None:
-    """Run this month's audits, by rate and by reports, within capacity; delist what is found.
+    """Run this month's audits, reported organisations first, within capacity; delist findings.
 
-    Each real organisation of a cohort is audited and found at fault independently, so a
-    cohort loses members one by one rather than all at once.
+    Audits of reported organisations come first (the regulators act on holders' reports) and
+    routine audits, at `audit_rate`, share the capacity left, so routine audits never crowd out
+    the reported ones. Each real organisation of a cohort is audited and found at fault
+    independently, so a cohort loses members one by one rather than all at once.
     """
     plat = world.params.platform
     orgs = world.listed_organisations()
@@ -101,11 +104,9 @@ def audit(world: World, month: int) -> None:
     # Reports name one real organisation: a cohort's reports are shared among its members.
     reported = np.array([reports.get(o.unique_id, 0.0) for o in orgs]) / members
     report_push = 1 - np.exp(-plat.reports_to_audit * reported)
-    requested = np.minimum(1.0, rate + report_push)
-    demand = float((requested * members).sum())
-    if demand <= 0:
+    probability = audit_probability(members, report_push, rate, plat.audit_capacity_per_month)
+    if not probability.any():
         return
-    probability = requested * min(1.0, plat.audit_capacity_per_month / demand)
     rng = world.streams.get("regulator", month)
     audited = rng.binomial(members, probability)
     detection = np.array([plat.audit_detection[o.strategy] for o in orgs])
@@ -116,6 +117,25 @@ def audit(world: World, month: int) -> None:
     for org, n in zip(orgs, found.tolist(), strict=True):
         if n:
             remove_members(world, org, n, recover=True)
+
+
+def audit_probability(
+    members: NDArray[np.int64], report_push: NDArray[np.float64], rate: float, capacity: float
+) -> NDArray[np.float64]:
+    """Chance that each real organisation of each cohort is audited this month.
+
+    Reported organisations are audited first (`report_push`, scaled down only if they alone
+    exceed `capacity`); routine audits at `rate` share what capacity is left.
+    """
+    by_report = report_push * _served(capacity, float((report_push * members).sum()))
+    left = capacity - float((by_report * members).sum())
+    routine = min(1.0, rate) * (1 - by_report)
+    return by_report + routine * _served(left, float((routine * members).sum()))
+
+
+def _served(capacity: float, demand: float) -> float:
+    """Share of the audits asked for that `capacity` can run (all of them if it suffices)."""
+    return min(1.0, max(0.0, capacity) / demand) if demand > 0 else 0.0
 
 
 def enforce_canvassing_ban(world: World, enforcement: float, month: int) -> None:

@@ -23,11 +23,15 @@ def run_market_dynamics(world: World) -> None:
     """Organisations close their books, exit or imitate; networks too; entrants arrive."""
     rng = world.streams.get("organisations", world.month)
     rec, month = world.recorder, world.month
-    marketing = 0.0
+    marketing = calls = 0.0
     for org in organisations(world):
         marketing += world.params.market.marketing_share[org.strategy] * org.revenue
+        calls += org.calls
         org.settle()
-    world.signals.marketing_per_holder = marketing / world.params.population.national_holders
+    national_holders = world.params.population.national_holders
+    world.signals.marketing_per_holder = marketing / national_holders
+    world.signals.call_load = calls / national_holders
+    rec.add("canvassing_calls", month, calls / world.scale)
     profit_per_org = profit_per_org_by_strategy(world)
     for org in organisations(world):
         if org.network is not None:

@@ -15,3 +15,5 @@ class Signals:
     """Honest and pressured enrolments (simulated holders): word of mouth."""
     marketing_per_holder: float = 0.0
     """Organisations' marketing spend per national holder (euros): advertising reach."""
+    call_load: float = 0.0
+    """Canvassing calls per national holder (all callers): how much holders screen calls."""
