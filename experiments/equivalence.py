@@ -7,7 +7,7 @@ compares the key yearly outcomes: the mean of each model over the seeds, the dif
 95% confidence interval (Welch), and whether the interval holds 0. About 5% of the cells fall
 outside by chance alone; the table counts them.
 
-    .venv/bin/python experiments/equivalence.py --base 8e33f98 --seeds 20 --workers 2
+    .venv/bin/python experiments/equivalence.py --base 6971477 --seeds 20 --workers 2
 """
 
 from __future__ import annotations
@@ -100,7 +100,9 @@ def compare(base: list[dict], new: list[dict]) -> tuple[list[str], int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", default="8e33f98", help="git revision of the old model")
+    parser.add_argument(
+        "--base", default="6971477", help="git revision of the old model (main before issue 13)"
+    )
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--holders", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
