@@ -1,0 +1,1 @@
+"""Uncertainty and sensitivity: declared ranges of what we do not know (`uncertainties`)."""
