@@ -5,8 +5,10 @@ variants (`cpf-compare run historical copay150='...'`) is a list of bundles of o
 per variant and seed. The command line writes those jobs into sweep.json first (as for every
 sweep), and selects this sweeper with `hydra/sweeper=cpf_manifest
 hydra.sweeper.manifest=<sweep.json>`; every launcher (local processes, SLURM, Ray) then runs the
-jobs as usual. Registered, as the batched SLURM launcher is, by name in Hydra's plugin table
-(`register_manifest_sweeper`, idempotent, called before Hydra starts); nothing at import.
+jobs as usual. A sample design (`cpf-sim -m +experiment=morris`) selects this sweeper too, with
+its settings under `hydra.sweeper.design` (`sim.tooling.sensitivity.plan`). Registered, as the
+batched SLURM launcher is, by name in Hydra's plugin table (`register_manifest_sweeper`,
+idempotent, called before Hydra starts); nothing at import.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class ManifestSweeperConf:
     _target_: str = TARGET
     manifest: str = ""
     max_batch_size: int | None = None
+    design: Any = None  # a sample design the command line turns into the manifest's jobs
 
 
 _sweeper: type | None = None
@@ -54,7 +57,10 @@ def _sweeper_class() -> type:
     class Sweeper(BasicSweeper):  # type: ignore[misc, valid-type]
         """Hydra's basic sweeper with its jobs read from a manifest (one batch)."""
 
-        def __init__(self, manifest: str, max_batch_size: int | None = None) -> None:
+        def __init__(
+            self, manifest: str, max_batch_size: int | None = None, design: Any = None
+        ) -> None:
+            # `design` was read by the command line, which wrote the manifest from it
             super().__init__(max_batch_size=max_batch_size, params=None)
             self.manifest = manifest
 
