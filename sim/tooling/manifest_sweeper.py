@@ -14,7 +14,7 @@ idempotent, called before Hydra starts); nothing at import.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,34 @@ def manifest_jobs(path: str | Path) -> list[list[str]]:
 
 
 @dataclass
+class DesignConf:
+    """A sample design (`hydra.sweeper.design`), which the command line turns into the jobs.
+
+    Every key can be overridden (`hydra.sweeper.design.size=8`); a misspelt one is refused.
+    Meanings: docs/sensitivity.md and `sim.tooling.sensitivity.designs.DesignSettings`.
+    """
+
+    method: str = "morris"
+    size: int = 4
+    seed: int = 0
+    factors: list[str] = field(default_factory=list)
+    groups: bool = False
+    levels: int = 4
+    source: str = ""
+    uncertainties: str = "default"
+    seeds: int = 1
+    cases: dict[str, str] = field(default_factory=dict)
+    baseline: str = ""  # empty: the first case
+
+
+@dataclass
 class ManifestSweeperConf:
-    """The sweeper's config: the manifest to read the jobs from."""
+    """The sweeper's config: the manifest to read the jobs from (and the design it came from)."""
 
     _target_: str = TARGET
     manifest: str = ""
     max_batch_size: int | None = None
-    design: Any = None  # a sample design the command line turns into the manifest's jobs
+    design: DesignConf | None = None
 
 
 _sweeper: type | None = None

@@ -1,7 +1,8 @@
 """A design as a sweep: jobs = design points x cases x seeds, run by the usual machinery.
 
 A preset selects the manifest sweeper and states the design under `hydra.sweeper.design`
-(configs/experiment/morris.yaml, sobol.yaml, lhs.yaml). `cpf-sim -m +experiment=morris` then
+(configs/experiment/morris.yaml, sobol.yaml, lhs.yaml; schema `DesignConf` of
+`sim.tooling.manifest_sweeper`). `cpf-sim -m +experiment=morris` then
 samples the design (deterministic from its seed), validates every point and every case before
 anything is written, lists the jobs in sweep.json and the design in design.json; Hydra's
 launchers (local processes, SLURM, Ray) run the jobs through `sim.tooling.manifest_sweeper`, so
@@ -37,19 +38,6 @@ from sim.tooling.sensitivity.uncertainties import (
 )
 
 DESIGN_FILE = "design.json"
-DESIGN_KEYS = (
-    "method",
-    "size",
-    "seed",
-    "factors",
-    "groups",
-    "levels",
-    "source",
-    "uncertainties",
-    "seeds",
-    "cases",
-    "baseline",
-)
 KEPT_IN_NAMES = ("label", "seed")
 
 
@@ -132,22 +120,15 @@ def _cases(node: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
 
 
 def _settings(node: Mapping[str, Any]) -> DesignSettings:
-    unknown = sorted(set(node) - set(DESIGN_KEYS))
-    if unknown:
-        raise ConfigError(
-            f"design.{unknown[0]}", node[unknown[0]], "one of " + ", ".join(DESIGN_KEYS)
-        )
-    factors = node.get("factors") or []
-    if isinstance(factors, str) or not isinstance(factors, list):
-        raise ConfigError("design.factors", factors, "a list of declared keys or groups")
+    """The sampling settings of a design node (typed and complete: `DesignConf`)."""
     return DesignSettings(
-        method=str(node.get("method")),
-        size=node.get("size"),  # type: ignore[arg-type]  # checked by DesignSettings.check
-        seed=node.get("seed", 0),
-        factors=tuple(str(f) for f in factors),
-        groups=bool(node.get("groups", False)),
-        levels=node.get("levels", 4),
-        source=str(node.get("source") or ""),
+        method=node["method"],
+        size=node["size"],
+        seed=node["seed"],
+        factors=tuple(node["factors"]),
+        groups=node["groups"],
+        levels=node["levels"],
+        source=node["source"],
     )
 
 
@@ -189,15 +170,15 @@ def plan_design(
         raise ConfigError("command line", line, why)
     common = [o.input_line for o in parsed if not o.is_hydra_override() and o.input_line]
     settings = _settings(node)
-    seeds = node.get("seeds", 1)
-    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+    seeds = node["seeds"]
+    if seeds < 1:
         raise ConfigError("design.seeds", seeds, "a whole number of seeds >= 1")
     cases = _cases(node)
-    baseline = str(node.get("baseline", next(iter(cases))))
+    baseline = node["baseline"] or next(iter(cases))
     if baseline not in cases:
         raise ConfigError("design.baseline", baseline, "one of the cases: " + ", ".join(cases))
     base = load_params(common)
-    declared = load_uncertainties(str(node.get("uncertainties", "default")), base)
+    declared = load_uncertainties(node["uncertainties"], base)
     design = make_design(settings, declared)
     for name, overrides in cases.items():
         try:
