@@ -188,7 +188,8 @@ def test_a_smoke_design_of_the_real_model_runs_and_reports(tmp_path: Path) -> No
         timeout=300,
     )
     assert report.returncode == 0, report.stderr[-2000:]
-    assert time.perf_counter() - started < 60
+    # about 30 s alone, 60 s within the parallel suite on 2 shared cores: a guard, not a benchmark
+    assert time.perf_counter() - started < 150
     out = folder / "sensitivity"
     for name in ("report.md", "report.html", "indices.csv", "robustness.csv", "mu_star_sigma.png"):
         assert (out / name).exists(), name

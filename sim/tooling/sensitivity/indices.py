@@ -5,8 +5,9 @@
 - Sobol (`sobol_indices`): first-order S1 and total-order ST with 95% bootstrap intervals.
 
 An output that is the same at every point (no lever effect before the lever starts) has indices
-of zero, without calling SALib (whose estimators divide by the variance). An output with a
-missing point (a failed run) has none: a Morris trajectory or a Saltelli block is then
+of zero, without calling SALib (whose estimators divide by the variance); one that varies but is
+the same on Sobol's base points (too small a design) has none. An output with a missing point
+(a failed run) has none: a Morris trajectory or a Saltelli block is then
 incomplete, and the report says which.
 """
 
@@ -91,9 +92,12 @@ def sobol_indices(problem: Mapping[str, Any], outputs: pd.DataFrame, seed: int =
 
     rows = []
     factors = factor_names(problem)
+    step = len(factors) + 2  # Saltelli blocks: A, the AB_i, B
     for output in outputs.columns:
         y = outputs[output].to_numpy(dtype=float)
         why = _usable(y)
+        if why is None and float(np.var(np.r_[y[0::step], y[step - 1 :: step]])) == 0.0:
+            why = "constant on the base points"  # too few points to estimate: no index
         if why is not None:
             value = 0.0 if why == "constant" else math.nan
             rows += [(output, f, *([value] * 6)) for f in factors]

@@ -142,6 +142,9 @@ def _deciders(result: Sensitivity) -> pd.DataFrame:
     rows = []
     for output in result.headline_outputs():
         top = result.ranking[result.ranking["output"] == output].head(3)
+        if not (top[score] > 0).any():
+            rows.append({"output": output, "#1": "(the same in every world: no factor matters)"})
+            continue
         rows.append(
             {
                 "output": output,
@@ -151,7 +154,7 @@ def _deciders(result: Sensitivity) -> pd.DataFrame:
                 },
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).fillna("")
 
 
 def report_text(result: Sensitivity, figure_names: list[str]) -> str:
