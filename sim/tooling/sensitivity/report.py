@@ -46,6 +46,9 @@ REPORT_DIR = "sensitivity"
 SCREENING_FILE = "screening.json"
 PLAUSIBLE_FILE = "plausible.json"
 TOP = 15  # factors handed on to a Sobol design
+# Designs whose worlds spread over the box: PRIM's boxes mean something there (Morris and
+# Saltelli points sit on grids and move groups together, so boxes on them are artefacts).
+SPREAD = ("lhs", "plausible")
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ def sensitivity(folder: str | Path) -> Sensitivity:
         robustness=robustness_table(matrix),
         stability=ranking_stability(matrix),
         predictions=predictions_table(outputs, PREDICTION),
-        boxes=prim_boxes(values, matrix),
+        boxes=prim_boxes(values, matrix) if method in SPREAD else pd.DataFrame(),
         runs_ok=int((data.runs["status"] == "ok").sum()),
         runs_total=len(data.runs),
         plausible=matched,
@@ -245,7 +248,8 @@ def report_text(result: Sensitivity, figure_names: list[str]) -> str:
         "",
         "The first PRIM box of each question: the parameters it restricts, its coverage (share "
         "of the worlds answering yes that fall in it) and density (share of its worlds "
-        "answering yes).",
+        "answering yes). Only for LHS and plausible designs: Morris and Saltelli points sit on "
+        "grids and move groups together, so boxes found on them would be artefacts.",
         "",
         _table(result.boxes),
         "## Figures",
