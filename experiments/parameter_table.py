@@ -34,12 +34,13 @@ from typing import Any
 
 import yaml
 
-from sim.param_docs import class_field_docs
+from sim.param_docs import class_field_docs, kind_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS_FILE = ROOT / "sim" / "params.py"
 HISTORICAL_FILE = ROOT / "configs" / "scenario" / "historical.yaml"
 CALIBRATION_FILE = ROOT / "configs" / "calibration" / "fitted.yaml"
+UNCERTAINTIES_FILE = ROOT / "configs" / "uncertainties" / "default.yaml"
 OUTPUT_FILE = ROOT / "docs" / "parameters.md"
 ODD_FILE = ROOT / "docs" / "ODD.md"
 COUNTS_BEGIN, COUNTS_END = "<!-- parameter-counts -->", "<!-- /parameter-counts -->"
@@ -67,18 +68,6 @@ class Parameter:
     def kind(self) -> str:
         """'fitted', 'assumption', 'sourced', or 'untagged' (see the module docstring)."""
         return kind_of(self.doc)
-
-
-def kind_of(doc: str) -> str:
-    """Classify a docstring by its tag words."""
-    text = doc.lower()
-    if "fitted" in text:
-        return "fitted"
-    if "assumption" in text:
-        return "assumption"
-    if "source:" in text:
-        return "sourced"
-    return "untagged"
 
 
 def _default(value: ast.expr | None) -> Any:
@@ -191,10 +180,37 @@ def calibrated_values(path: Path = CALIBRATION_FILE) -> dict[str, Any]:
     }
 
 
+def _bounds(entry: dict[str, Any]) -> str:
+    text = f"{fmt(entry['low'])} to {fmt(entry['high'])}"
+    if entry.get("scale") == "log":
+        text += " (log)"
+    if entry.get("dist") == "triangular":
+        text += " (triangular)"
+    return text
+
+
+def plausible_ranges(path: Path = UNCERTAINTIES_FILE) -> dict[str, str]:
+    """Dotted key -> its plausible range in configs/uncertainties/default.yaml, in words.
+
+    A list parameter shows each declared element ('[2] 0.4 to 0.8'); a held one shows 'held'.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out: dict[str, list[str]] = {}
+    for key, entry in data["ranges"].items():
+        parts = key.split(".")
+        if len(parts) == 3:
+            out.setdefault(".".join(parts[:2]), []).append(f"[{parts[2]}] {_bounds(entry)}")
+        else:
+            out.setdefault(key, []).append(_bounds(entry))
+    ranges = {key: "; ".join(texts) for key, texts in out.items()}
+    return {**ranges, **{key: "held" for key in data.get("fixed") or {}}}
+
+
 def render(
     params_path: Path = PARAMS_FILE,
     historical_path: Path = HISTORICAL_FILE,
     calibration_path: Path = CALIBRATION_FILE,
+    uncertainties_path: Path = UNCERTAINTIES_FILE,
 ) -> str:
     """The whole of docs/parameters.md."""
     sections = parse_params(params_path)
@@ -248,11 +264,26 @@ def render(
             default, kind = (_code(fmt(p.default)), p.kind) if p else ("(unknown key)", "")
             lines.append(f"| `{key}` | {default} | {_code(fmt(value))} | {kind} |")
         lines.append("")
+    plausible = plausible_ranges(uncertainties_path)
+    lines += [
+        "*Plausible range*: the range `configs/uncertainties/default.yaml` declares for an",
+        "assumption or fitted parameter, with its justification there (sensitivity designs draw",
+        "from it; [sensitivity.md](sensitivity.md)); 'held' parameters are not varied (the file",
+        "says why). Sourced figures and policy levers are not uncertainties.",
+        "",
+    ]
     for name, params in sections.items():
-        lines += [f"## {name}", "", "| key | default | kind | meaning, unit, source |"]
-        lines.append("| --- | --- | --- | --- |")
+        lines += [
+            f"## {name}",
+            "",
+            "| key | default | kind | plausible range | meaning, unit, source |",
+        ]
+        lines.append("| --- | --- | --- | --- | --- |")
         for p in params:
-            lines.append(f"| `{p.key}` | {_code(fmt(p.default))} | {p.kind} | {_cell(p.doc)} |")
+            shown = _cell(plausible.get(p.key, ""))
+            lines.append(
+                f"| `{p.key}` | {_code(fmt(p.default))} | {p.kind} | {shown} | {_cell(p.doc)} |"
+            )
         lines.append("")
     regulation = {p.name: p for p in sections.get("regulation", [])}
     levers = historical_levers(historical_path)

@@ -2,7 +2,8 @@
 
 `sim.run(...)` simulates one scenario and returns `Results`; `sim.load(path)` reads a saved
 run back; `sim.sweep(...)` and `sim.compare(...)` run scenarios x seeds and return tidy frames;
-`sim.load_sweep(path)` reads a sweep's tables; `sim.outcomes` is the outcome registry
+`sim.load_sweep(path)` reads a sweep's tables; `sim.sensitivity(path)` analyses a sample
+design's sweep (indices, robust conclusions, PRIM boxes); `sim.outcomes` is the outcome registry
 (`sim.outcomes.catalogue()`: labels and units). See README.md and docs/ODD.md.
 
 The package face is lazy: `import sim` (or `import sim.core.domain`) loads nothing heavy; each
@@ -29,6 +30,7 @@ _EXPORTS = {
     "sweep": "sim.tooling.batch",
     "compare": "sim.tooling.batch",
     "load_sweep": "sim.tooling.tables",
+    "sensitivity": "sim.tooling.sensitivity.report",
 }
 __all__ = [
     "Results",
@@ -40,6 +42,7 @@ __all__ = [
     "load_sweep",
     "outcomes",
     "run",
+    "sensitivity",
     "sweep",
 ]
 

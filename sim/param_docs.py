@@ -43,6 +43,21 @@ def class_field_docs(cls: ast.ClassDef) -> dict[str, str]:
     return docs
 
 
+def kind_of(doc: str) -> str:
+    """'fitted', 'assumption', 'sourced' or 'untagged': a field's tag words, checked in that order.
+
+    A value partly sourced and partly assumed counts as an assumption.
+    """
+    text = doc.lower()
+    if "fitted" in text:
+        return "fitted"
+    if "assumption" in text:
+        return "assumption"
+    if "source:" in text:
+        return "sourced"
+    return "untagged"
+
+
 def _default(item: Any) -> Any:
     if item.default is not MISSING:
         return item.default

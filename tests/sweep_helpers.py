@@ -19,7 +19,11 @@ FAULTS = Path(__file__).resolve().parent / "faults"  # test-only sitecustomize (
 
 
 def sweep_env(
-    tmp: Path, faults: dict[str, str] | None = None, run_log: Path | None = None, **extra: str
+    tmp: Path,
+    faults: dict[str, str] | None = None,
+    run_log: Path | None = None,
+    toy: str | None = None,
+    **extra: str,
 ) -> dict[str, str]:
     """Environment for a subprocess: every library's cache and temp folder under `tmp`.
 
@@ -28,10 +32,13 @@ def sweep_env(
         faults: seed -> fault injected into runs of that seed ("raise", "kill", "sleep:S");
             see tests/faults/sitecustomize.py.
         run_log: a file every run appends "<label> <seed> <pid>" to.
+        toy: a toy model replacing the simulation, e.g. "ishigami:KEY1,KEY2,KEY3".
         extra: more environment variables.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("CPF_TEST_")}
-    if faults or run_log:
+    if toy:
+        env["CPF_TEST_TOY"] = toy
+    if faults or run_log or toy:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(FAULTS), env.get("PYTHONPATH")]))
         env["CPF_TEST_FAULTS"] = json.dumps(faults or {})
         if run_log:

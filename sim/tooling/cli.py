@@ -39,7 +39,9 @@ from sim.tooling.jobs import (
     sweep_jobs,
 )
 from sim.tooling.manifest import SweepError, write_manifest
+from sim.tooling.manifest_sweeper import register_manifest_sweeper
 from sim.tooling.runner import SWEEP_PID, run_sweep_job
+from sim.tooling.sensitivity.plan import DesignPlan, design_node, plan_design, write_design
 from sim.tooling.slurm import register_launchers
 from sim.tooling.tables import TABLE_FILES, aggregate, describe, problems
 
@@ -76,6 +78,7 @@ def main() -> None:
     register_schema()
     register_run_name_resolver()
     register_launchers()
+    register_manifest_sweeper()
     args = expand_replace(sys.argv[1:])
     sys.argv[1:] = args
     overrides = [a for a in args if not a.startswith("-") and not _is_flag_value(args, a)]
@@ -87,9 +90,15 @@ def main() -> None:
         if any(a in INFO_FLAGS for a in args):
             _run_job()
             return
+        design: DesignPlan | None = None
         if sweep:
-            plan = plan_sweep(overrides)
-            check_jobs(plan.jobs)
+            node = design_node(overrides)
+            if node is None:
+                plan = plan_sweep(overrides)
+                check_jobs(plan.jobs)
+            else:
+                design = plan_design(overrides, node)
+                plan = design.sweep
             merged = sweep_warnings(plan.jobs)
         else:
             check_jobs(sweep_jobs(overrides))
@@ -102,6 +111,8 @@ def main() -> None:
         return
     for text in merged:
         print(f"{PROG}: warning: {text}", file=sys.stderr, flush=True)
+    if design is not None:
+        _start_design(design)
     sys.exit(run_planned_sweep(plan, sys.argv[1:]))
 
 
@@ -131,6 +142,20 @@ def _announce(notes: RunNotes, overrides: list[str]) -> None:
     if not any(o.startswith("label=") for o in overrides):
         sys.argv.append(f"label='{notes.label}'")
     _notes.append(notes)
+
+
+def _start_design(plan: DesignPlan) -> None:
+    """Write design.json (the sample, its cases and each job's point) and say what will run."""
+    try:
+        write_design(plan)
+    except OSError as error:
+        _stop(f"cannot prepare the sweep folder {plan.sweep.sweep_dir}: {error}", 1)
+    design = plan.design
+    print(
+        f"{design.settings.method} design: {design.points} points x {len(plan.cases)} cases x "
+        f"{len(plan.seeds)} seeds = {len(plan.sweep.jobs)} runs into {plan.sweep.sweep_dir}",
+        flush=True,
+    )
 
 
 def _start_sweep(plan: SweepPlan) -> None:

@@ -250,6 +250,26 @@ class SweepPlan:
     hydra_overrides: tuple[str, ...]
 
 
+def sweep_folder(
+    command_line: Sequence[str], sweeps_dir: Path = SWEEPS_DIR
+) -> tuple[Path, list[str]]:
+    """The sweep's folder and, unless `hydra.sweep.dir` gives it, the override that sets it.
+
+    Raises:
+        ConfigError: `hydra.sweep.dir` is not a fixed folder (a re-run must find its runs).
+    """
+    for override in OverridesParser.create().parse_overrides(list(command_line)):
+        if override.get_key_element() == SWEEP_DIR_KEY:
+            folder = str(override.value())
+            if "${" in folder:
+                raise ConfigError(
+                    SWEEP_DIR_KEY, folder, "a fixed folder (no ${...}), to re-run into"
+                )
+            return Path(folder), []
+    sweep_dir = sweeps_dir / sweep_name(command_line)
+    return sweep_dir, [f"{SWEEP_DIR_KEY}='{sweep_dir.as_posix()}'"]
+
+
 def plan_sweep(command_line: Sequence[str], sweeps_dir: Path = SWEEPS_DIR) -> SweepPlan:
     """Expand a sweep's command line, name its folder and each run's, refuse collisions.
 
@@ -270,7 +290,7 @@ def plan_sweep(command_line: Sequence[str], sweeps_dir: Path = SWEEPS_DIR) -> Sw
     given = {
         o.get_key_element(): o.value()
         for o in OverridesParser.create().parse_overrides(list(command_line))
-        if o.get_key_element() in (SWEEP_DIR_KEY, EXCLUDE_KEY, SUBDIR_KEY)
+        if o.get_key_element() in (EXCLUDE_KEY, SUBDIR_KEY)
     }
     if SUBDIR_KEY in given:
         raise ConfigError(
@@ -279,15 +299,7 @@ def plan_sweep(command_line: Sequence[str], sweeps_dir: Path = SWEEPS_DIR) -> Sw
             "set by cpf-sim: run folders are named "
             "after the swept values (use exclude_keys to leave keys out)",
         )
-    extra = []
-    if SWEEP_DIR_KEY in given:
-        folder = str(given[SWEEP_DIR_KEY])
-        if "${" in folder:
-            raise ConfigError(SWEEP_DIR_KEY, folder, "a fixed folder (no ${...}), to re-run into")
-        sweep_dir = Path(folder)
-    else:
-        sweep_dir = sweeps_dir / sweep_name(command_line)
-        extra.append(f"{SWEEP_DIR_KEY}='{sweep_dir.as_posix()}'")
+    sweep_dir, extra = sweep_folder(command_line, sweeps_dir)
     if EXCLUDE_KEY in given:
         keys = given[EXCLUDE_KEY]
         exclude = [str(key) for key in keys] if isinstance(keys, list) else [str(keys)]

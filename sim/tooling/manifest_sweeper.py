@@ -5,14 +5,16 @@ variants (`cpf-compare run historical copay150='...'`) is a list of bundles of o
 per variant and seed. The command line writes those jobs into sweep.json first (as for every
 sweep), and selects this sweeper with `hydra/sweeper=cpf_manifest
 hydra.sweeper.manifest=<sweep.json>`; every launcher (local processes, SLURM, Ray) then runs the
-jobs as usual. Registered, as the batched SLURM launcher is, by name in Hydra's plugin table
-(`register_manifest_sweeper`, idempotent, called before Hydra starts); nothing at import.
+jobs as usual. A sample design (`cpf-sim -m +experiment=morris`) selects this sweeper too, with
+its settings under `hydra.sweeper.design` (`sim.tooling.sensitivity.plan`). Registered, as the
+batched SLURM launcher is, by name in Hydra's plugin table (`register_manifest_sweeper`,
+idempotent, called before Hydra starts); nothing at import.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +30,34 @@ def manifest_jobs(path: str | Path) -> list[list[str]]:
 
 
 @dataclass
+class DesignConf:
+    """A sample design (`hydra.sweeper.design`), which the command line turns into the jobs.
+
+    Every key can be overridden (`hydra.sweeper.design.size=8`); a misspelt one is refused.
+    Meanings: docs/sensitivity.md and `sim.tooling.sensitivity.designs.DesignSettings`.
+    """
+
+    method: str = "morris"
+    size: int = 4
+    seed: int = 0
+    factors: list[str] = field(default_factory=list)
+    groups: bool = False
+    levels: int = 4
+    source: str = ""
+    uncertainties: str = "default"
+    seeds: int = 1
+    cases: dict[str, str] = field(default_factory=dict)
+    baseline: str = ""  # empty: the first case
+
+
+@dataclass
 class ManifestSweeperConf:
-    """The sweeper's config: the manifest to read the jobs from."""
+    """The sweeper's config: the manifest to read the jobs from (and the design it came from)."""
 
     _target_: str = TARGET
     manifest: str = ""
     max_batch_size: int | None = None
+    design: DesignConf | None = None
 
 
 _sweeper: type | None = None
@@ -54,7 +78,10 @@ def _sweeper_class() -> type:
     class Sweeper(BasicSweeper):  # type: ignore[misc, valid-type]
         """Hydra's basic sweeper with its jobs read from a manifest (one batch)."""
 
-        def __init__(self, manifest: str, max_batch_size: int | None = None) -> None:
+        def __init__(
+            self, manifest: str, max_batch_size: int | None = None, design: Any = None
+        ) -> None:
+            # `design` was read by the command line, which wrote the manifest from it
             super().__init__(max_batch_size=max_batch_size, params=None)
             self.manifest = manifest
 

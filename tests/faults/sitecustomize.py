@@ -8,7 +8,10 @@ imports it at start-up in the command's process and in every worker process. It 
   "raise" (RuntimeError), "kill" (the run's process sends itself SIGKILL, as the OOM killer
   would), or "sleep:S" (sleep S seconds before running); the key "tables" with the value
   "disk_full" makes writing a sweep's runs.parquet fail as on a full disk;
-- `CPF_TEST_RUN_LOG`: a file to which every run appends one line "<label> <seed> <pid>".
+- `CPF_TEST_RUN_LOG`: a file to which every run appends one line "<label> <seed> <pid>";
+- `CPF_TEST_TOY`: "ishigami:KEY1,KEY2,KEY3" replaces the model by the Ishigami function of three
+  parameters in [0, 1] (each mapped to [-pi, pi]), recorded as the run's `fraud_loss_eur`, so
+  a sensitivity design's wiring can be checked end to end against known indices.
 """
 
 import json
@@ -16,6 +19,28 @@ import os
 
 _FAULTS = json.loads(os.environ.get("CPF_TEST_FAULTS") or "{}")
 _LOG = os.environ.get("CPF_TEST_RUN_LOG")
+_TOY = os.environ.get("CPF_TEST_TOY", "")
+
+if _TOY.startswith("ishigami:"):
+    import math
+
+    import sim.api
+    from sim.results import Results, metrics_frame, params_as_dict
+
+    _KEYS = _TOY.split(":", 1)[1].split(",")
+
+    def _ishigami(params=None, **kwargs):
+        x = []
+        for key in _KEYS:
+            section, name = key.split(".")
+            x.append(-math.pi + 2 * math.pi * getattr(getattr(params, section), name))
+        y = math.sin(x[0]) + 7 * math.sin(x[1]) ** 2 + 0.1 * x[2] ** 4 * math.sin(x[0])
+        totals = {"fraud_loss_eur": y, "legit_enrolments": 0.0, "useful_enrolments": 0.0}
+        series = {name: [0.0] * params.n_months for name in totals}
+        summary = {**totals, "label": params.label, "seed": params.seed, "months": params.n_months}
+        return Results(metrics_frame(series, params.n_months), summary, params_as_dict(params))
+
+    sim.api.run = _ishigami
 
 if _FAULTS or _LOG:
     import signal
