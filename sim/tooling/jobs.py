@@ -71,15 +71,23 @@ def expand_jobs(
     return [list(job) for job in batch]
 
 
-def preset_sweep(command_line: Sequence[str]) -> dict[str, str]:
-    """Return `hydra.sweeper.params` of the config a command line selects (a preset's sweep)."""
+def sweeper_node(command_line: Sequence[str], name: str) -> Any:
+    """`hydra.sweeper.<name>` of the config a command line selects, sweeps left out (or None).
+
+    Raises:
+        ConfigError: the command line cannot be parsed.
+    """
     try:
         parsed = OverridesParser.create().parse_overrides(list(command_line))
     except HydraException as error:
         raise ConfigError("command line", " ".join(command_line), first_line(str(error))) from None
     fixed = [o.input_line for o in parsed if not o.is_sweep_override() and o.input_line]
-    cfg = compose_config(fixed, with_hydra=True)
-    params = cfg.hydra.sweeper.get("params")
+    return compose_config(fixed, with_hydra=True).hydra.sweeper.get(name)
+
+
+def preset_sweep(command_line: Sequence[str]) -> dict[str, str]:
+    """Return `hydra.sweeper.params` of the config a command line selects (a preset's sweep)."""
+    params = sweeper_node(command_line, "params")
     if not params:
         return {}
     return {str(k): str(v) for k, v in OmegaConf.to_container(params, resolve=False).items()}  # type: ignore[union-attr]

@@ -23,12 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.errors import HydraException
 from omegaconf import OmegaConf
 
-from sim.config import compose_config, first_line, load_params
+from sim.config import load_params
 from sim.core.errors import ConfigError
-from sim.tooling.jobs import SWEEPS_DIR, SweepPlan, bare_key, run_name, sweep_folder
+from sim.tooling.jobs import SWEEPS_DIR, SweepPlan, bare_key, run_name, sweep_folder, sweeper_node
 from sim.tooling.manifest import write_json
 from sim.tooling.sensitivity.designs import Design, DesignSettings, make_design
 from sim.tooling.sensitivity.uncertainties import (
@@ -90,13 +89,7 @@ def design_node(command_line: Sequence[str]) -> dict[str, Any] | None:
     Raises:
         ConfigError: the command line cannot be parsed.
     """
-    try:
-        parsed = OverridesParser.create().parse_overrides(list(command_line))
-    except HydraException as error:
-        raise ConfigError("command line", " ".join(command_line), first_line(str(error))) from None
-    fixed = [o.input_line for o in parsed if not o.is_sweep_override() and o.input_line]
-    cfg = compose_config(fixed, with_hydra=True)
-    node = cfg.hydra.sweeper.get("design")
+    node = sweeper_node(command_line, "design")
     if node is None:
         return None
     out = OmegaConf.to_container(node, resolve=True)
