@@ -37,6 +37,7 @@ from sim.tooling.jobs import (
     plan_sweep,
     register_run_name_resolver,
     sweep_jobs,
+    sweeper_config,
 )
 from sim.tooling.manifest import SweepError, write_manifest
 from sim.tooling.manifest_sweeper import register_manifest_sweeper
@@ -92,9 +93,10 @@ def main() -> None:
             return
         design: DesignPlan | None = None
         if sweep:
-            node = design_node(overrides)
+            sweeper = sweeper_config(overrides)
+            node = design_node(overrides, sweeper)
             if node is None:
-                plan = plan_sweep(overrides)
+                plan = plan_sweep(overrides, sweeper=sweeper)
                 check_jobs(plan.jobs)
             else:
                 design = plan_design(overrides, node)

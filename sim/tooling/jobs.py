@@ -71,8 +71,11 @@ def expand_jobs(
     return [list(job) for job in batch]
 
 
-def sweeper_node(command_line: Sequence[str], name: str) -> Any:
-    """`hydra.sweeper.<name>` of the config a command line selects, sweeps left out (or None).
+def sweeper_config(command_line: Sequence[str]) -> Any:
+    """`hydra.sweeper` of the config a command line selects, sweeps left out.
+
+    Composing takes a noticeable part of a sweep's start-up: the command line composes once
+    and hands the result to `preset_sweep`, `plan_sweep` and the design planner.
 
     Raises:
         ConfigError: the command line cannot be parsed.
@@ -82,12 +85,17 @@ def sweeper_node(command_line: Sequence[str], name: str) -> Any:
     except HydraException as error:
         raise ConfigError("command line", " ".join(command_line), first_line(str(error))) from None
     fixed = [o.input_line for o in parsed if not o.is_sweep_override() and o.input_line]
-    return compose_config(fixed, with_hydra=True).hydra.sweeper.get(name)
+    return compose_config(fixed, with_hydra=True).hydra.sweeper
 
 
-def preset_sweep(command_line: Sequence[str]) -> dict[str, str]:
-    """Return `hydra.sweeper.params` of the config a command line selects (a preset's sweep)."""
-    params = sweeper_node(command_line, "params")
+def preset_sweep(command_line: Sequence[str], sweeper: Any = None) -> dict[str, str]:
+    """Return `hydra.sweeper.params` of the config a command line selects (a preset's sweep).
+
+    `sweeper`: its `sweeper_config`, if already composed.
+    """
+    if sweeper is None:
+        sweeper = sweeper_config(command_line)
+    params = sweeper.get("params")
     if not params:
         return {}
     return {str(k): str(v) for k, v in OmegaConf.to_container(params, resolve=False).items()}  # type: ignore[union-attr]
@@ -278,7 +286,9 @@ def sweep_folder(
     return sweep_dir, [f"{SWEEP_DIR_KEY}='{sweep_dir.as_posix()}'"]
 
 
-def plan_sweep(command_line: Sequence[str], sweeps_dir: Path = SWEEPS_DIR) -> SweepPlan:
+def plan_sweep(
+    command_line: Sequence[str], sweeps_dir: Path = SWEEPS_DIR, sweeper: Any = None
+) -> SweepPlan:
     """Expand a sweep's command line, name its folder and each run's, refuse collisions.
 
     The sweep folder is `sweeps_dir/<sweep_name>` unless `hydra.sweep.dir` is given (a fixed
@@ -286,11 +296,13 @@ def plan_sweep(command_line: Sequence[str], sweeps_dir: Path = SWEEPS_DIR) -> Sw
     between jobs are left out of run names unless `hydra.job.config.override_dirname.
     exclude_keys` is given.
 
+    `sweeper`: the command line's `sweeper_config`, if already composed.
+
     Raises:
         ConfigError: the command line has no job, or two jobs would share a run folder.
     """
     line = " ".join(command_line)
-    preset = preset_sweep(command_line)
+    preset = preset_sweep(command_line, sweeper)
     jobs = expand_jobs(command_line, preset)
     if not jobs:
         empty = "a swept value is an empty range or list, so there is no job to run"

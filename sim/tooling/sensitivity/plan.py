@@ -27,7 +27,7 @@ from omegaconf import OmegaConf
 
 from sim.config import load_params
 from sim.core.errors import ConfigError
-from sim.tooling.jobs import SWEEPS_DIR, SweepPlan, bare_key, run_name, sweep_folder, sweeper_node
+from sim.tooling.jobs import SWEEPS_DIR, SweepPlan, bare_key, run_name, sweep_folder, sweeper_config
 from sim.tooling.manifest import write_json
 from sim.tooling.sensitivity.designs import Design, DesignSettings, make_design
 from sim.tooling.sensitivity.uncertainties import (
@@ -83,13 +83,17 @@ class DesignPlan:
         }
 
 
-def design_node(command_line: Sequence[str]) -> dict[str, Any] | None:
+def design_node(command_line: Sequence[str], sweeper: Any = None) -> dict[str, Any] | None:
     """`hydra.sweeper.design` of the config a command line selects (None: not a design).
+
+    `sweeper`: the command line's `sweeper_config`, if already composed.
 
     Raises:
         ConfigError: the command line cannot be parsed.
     """
-    node = sweeper_node(command_line, "design")
+    if sweeper is None:
+        sweeper = sweeper_config(command_line)
+    node = sweeper.get("design")
     if node is None:
         return None
     out = OmegaConf.to_container(node, resolve=True)
