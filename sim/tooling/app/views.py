@@ -33,7 +33,7 @@ from sim.tooling.app.worlds import LEVERS, World, changes_against
 from sim.tooling.compare import Comparison, compare_frames
 from sim.tooling.stats import CompareError
 
-FRAUD_SIZE = 20_000  # below, the fraud networks of 2019 die out (README, "Speed")
+TRUSTED_SIZE = 50_000  # below, volumes run low and the networks may die out (ODD 2.8)
 YEARS = [str(y) for y in range(START_YEAR, int(LAST_MONTH[:4]) + 1)]
 
 
@@ -73,10 +73,10 @@ def WhatWillRun(setup: Setup) -> None:
         f"simulated holders, seeds 0-{setup.seeds - 1} shared by both worlds (common random "
         "numbers); runs made before are taken from the cache.",
     ]
-    if setup.holders < FRAUD_SIZE:
+    if setup.holders < TRUSTED_SIZE:
         text.append(
-            f"\nBelow {FRAUD_SIZE:,} holders the fraud networks die out: fraud results are not "
-            "reliable."
+            f"\nBelow {TRUSTED_SIZE:,} holders the volumes run low and the fraud networks may die "
+            "out: use this size to try things, not for results."
         )
     with solara.Column(classes=["what-will-run"], gap="0px"):
         solara.Markdown("### What will run")
