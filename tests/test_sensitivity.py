@@ -39,7 +39,7 @@ from sim.tooling.sensitivity.effects import (
     point_outputs,
     seed_noise,
 )
-from sim.tooling.sensitivity.indices import sobol_indices
+from sim.tooling.sensitivity.indices import sobol_consistency, sobol_indices
 from sim.tooling.sensitivity.plan import design_node, plan_design
 from sim.tooling.sensitivity.report import sensitivity
 from sim.tooling.tables import load_sweep
@@ -104,6 +104,19 @@ def test_sobol_estimator_recovers_the_analytic_ishigami_indices() -> None:
         assert row["S1_lo"] - 0.02 <= S1[i] <= row["S1_hi"] + 0.02, row.to_dict()
         assert row["ST_lo"] - 0.02 <= ST[i] <= row["ST_hi"] + 0.02, row.to_dict()
         assert row["S1_lo"] <= row["ST_hi"], "first order above total order beyond the intervals"
+    assert sobol_consistency(got).startswith(
+        "first order within total order (S1 lower bound <= ST upper bound) for 3 of 3 "
+    )
+    assert sobol_consistency(got).endswith("sum above 1 for 0 of 1 outputs")
+
+
+def test_sobol_consistency_counts_the_indices_that_do_not_sum_sensibly() -> None:
+    row = {"output": "y", "S1": 0.7, "S1_lo": 0.6, "S1_hi": 0.8, "ST": 0.3, "ST_lo": 0.2}
+    broken = pd.DataFrame(
+        [{**row, "factor": "a", "ST_hi": 0.4}, {**row, "factor": "b", "ST_hi": 0.9}]
+    )
+    assert " for 1 of 2 (output, factor) pairs" in sobol_consistency(broken)
+    assert sobol_consistency(broken).endswith("sum above 1 for 1 of 1 outputs")
 
 
 def test_a_killed_design_resumes_without_duplicates_or_gaps(tmp_path: Path) -> None:

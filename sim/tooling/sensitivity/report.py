@@ -34,7 +34,13 @@ from sim.tooling.sensitivity.effects import (
     seed_noise,
 )
 from sim.tooling.sensitivity.history import CUTOFF, FOLDS, PlausibleSet, history_match
-from sim.tooling.sensitivity.indices import morris_indices, ranking, sobol_indices, top_factors
+from sim.tooling.sensitivity.indices import (
+    morris_indices,
+    ranking,
+    sobol_consistency,
+    sobol_indices,
+    top_factors,
+)
 from sim.tooling.sensitivity.robust import (
     HEADLINE,
     predictions_table,
@@ -207,7 +213,8 @@ def report_text(result: Sensitivity, figure_names: list[str]) -> str:
         lines += [
             "## Indices of the headline conclusions",
             "",
-            "95% bootstrap intervals (SALib, 1,000 resamples).",
+            "95% bootstrap intervals (SALib, 1,000 resamples)."
+            + (f" Check: {sobol_consistency(result.indices)}." if result.method == "sobol" else ""),
             "",
             _table(shown),
         ]
