@@ -39,6 +39,7 @@ from sim.tooling.sensitivity.effects import (
     point_outputs,
     seed_noise,
 )
+from sim.tooling.sensitivity.figures import mu_star_sigma
 from sim.tooling.sensitivity.indices import sobol_consistency, sobol_indices
 from sim.tooling.sensitivity.plan import design_node, plan_design
 from sim.tooling.sensitivity.report import sensitivity
@@ -281,3 +282,15 @@ def test_predictions_are_historical_totals_from_october_2022(
     outputs = point_outputs(data).set_index("output")
     assert outputs.loc["historical|fraud_loss_eur_from_2022_10", "value"] == 15.5
     assert math.isclose(outputs.loc["historical|fraud_loss_eur_from_2022_10", "seed_sd"], 0.5**0.5)
+
+
+def test_mu_star_sigma_draws_grouped_factors_beside_an_output_that_never_moves() -> None:
+    # SALib gives no sigma for groups; an output equal in every world has every index 0.
+    moving = [("y", f, 2.0 + i, 1.0, 3.0 + i, -1.0 - i, math.nan) for i, f in enumerate("abc")]
+    still = [("z", f, 0.0, 0.0, 0.0, 0.0, 0.0) for f in "abc"]
+    columns = ["output", "factor", "mu_star", "mu_star_lo", "mu_star_hi", "mu", "sigma"]
+    figure = mu_star_sigma(pd.DataFrame(moving + still, columns=columns), ["y"])
+    ax = figure.axes[0]
+    points = ax.collections[0].get_offsets()
+    np.testing.assert_allclose(np.asarray(points), [[2.0, 1.0], [3.0, 2.0], [4.0, 3.0]])
+    assert ax.get_ylabel() == "|mu|"

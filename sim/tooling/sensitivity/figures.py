@@ -42,10 +42,10 @@ def mu_star_sigma(indices: pd.DataFrame, outputs: Sequence[str]) -> Figure:
     effect changes sign across the space).
     """
     figure, axes = _grid(len(outputs))
-    grouped = bool(indices["sigma"].isna().all())
-    spread = "|mu|" if grouped else "sigma"
     for ax, output in zip(axes, outputs, strict=False):
         data = indices[indices["output"] == output].dropna(subset=["mu_star"])
+        grouped = bool(data["sigma"].isna().all())  # an output constant in every world has 0s
+        spread = "|mu|" if grouped else "sigma"
         data = data.assign(spread=data["mu"].abs() if grouped else data["sigma"])
         ax.scatter(data["mu_star"], data["spread"], s=14, color="#1f77b4")
         ax.errorbar(
