@@ -9,8 +9,10 @@
 #   3. LHS of the calibration's groups, historical to 2022-09, 2 seeds       192 short runs
 #      -> history matching -> the plausible set (plausible.json)
 #   4. The levers over the plausible set (24 worlds x 11 cases x 2 seeds)    528 runs, 2019-2026
+#   5. Sobol of the canvassing ban's fraud effect over its mechanism's six   512 runs, 2019-2026
+#      parameters, one by one (the README's flag)
 #
-# About 3 000 runs of ~3 s (50,000 holders, 96 months) on 2 workers: about 1.5 hours on 2 cores.
+# About 3 500 runs of ~3 s (50,000 holders, 96 months) on 2 workers: about 1.5 hours on 2 cores.
 #   bash experiments/uncertainty_study.sh                        # the reference
 #   CPF_REHEARSAL=1 CPF_OUT=/tmp/study bash experiments/uncertainty_study.sh
 #       # the whole chain in a few minutes: 2,000 holders, 3 groups, tiny designs
@@ -23,13 +25,14 @@ holders="${CPF_HOLDERS:-50000}"
 workers="${CPF_WORKERS:-2}"
 out="${CPF_OUT:-results}"
 groups="${CPF_SOBOL_GROUPS:-15}"
-morris=() sobol=() lhs=() plausible=()
+morris=() sobol=() lhs=() plausible=() flag=()
 if [ -n "${CPF_REHEARSAL:-}" ]; then
     holders=2000 groups=3
     morris=(hydra.sweeper.design.size=2 "hydra.sweeper.design.factors=[needs,identity_checks,canvassing]")
     sobol=(hydra.sweeper.design.size=2)
     lhs=(hydra.sweeper.design.size=10 "hydra.sweeper.design.factors=[needs,awareness]")
     plausible=(hydra.sweeper.design.size=2)
+    flag=(hydra.sweeper.design.size=2)
 fi
 py=(nice -n "${CPF_NICE:-0}" "${PYTHON:-.venv/bin/python}")
 sweeps=results/sweeps
@@ -70,4 +73,6 @@ if [ "$worlds" -gt 0 ]; then
 else
     echo "plausible: skipped, history matching ruled out every world (see the lhs report)" | tee -a "$log"
 fi
+step ban_flag sobol_ban_flag "${flag[@]}"
+keep ban_flag "$out/sensitivity"
 echo "Study written to $out/sensitivity and $out/uncertainty; timings in $log"
