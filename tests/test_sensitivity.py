@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,7 @@ from sim.core.errors import ConfigError
 from sim.tooling.manifest_sweeper import register_manifest_sweeper
 from sim.tooling.sensitivity import effects
 from sim.tooling.sensitivity.designs import DesignSettings
+from sim.tooling.sensitivity.discovery import prim_boxes
 from sim.tooling.sensitivity.effects import (
     DesignRuns,
     effect_pairs,
@@ -294,3 +296,27 @@ def test_mu_star_sigma_draws_grouped_factors_beside_an_output_that_never_moves()
     points = ax.collections[0].get_offsets()
     np.testing.assert_allclose(np.asarray(points), [[2.0, 1.0], [3.0, 2.0], [4.0, 3.0]])
     assert ax.get_ylabel() == "|mu|"
+
+
+def _worlds(answer_of: Callable[[pd.DataFrame, np.random.Generator], np.ndarray]) -> pd.DataFrame:
+    """PRIM's table for 40 worlds over 30 uniform parameters; `answer_of`: prevents no fraud."""
+    rng = np.random.default_rng(3)
+    values = pd.DataFrame(rng.random((40, 30)), columns=[f"p{i}" for i in range(30)])
+    fails = answer_of(values, rng)
+    matrix = pd.DataFrame(
+        {
+            "canvassing_ban|fraud_prevented_eur": np.where(fails, -1.0, 1.0),
+            "canvassing_ban|useful_enrolments_lost": 0.0,
+            "canvassing_ban|fraud_enrolments_prevented": 1.0,
+        }
+    )
+    boxes = prim_boxes(values, matrix)
+    return boxes[boxes["question"] == "prevents no fraud"]
+
+
+def test_prim_finds_the_parameter_that_decides_and_calls_noise_chance() -> None:
+    decided = _worlds(lambda v, rng: v["p7"].to_numpy() < 0.4)
+    assert "p7" in set(decided["parameter"]), decided
+    assert decided["p_chance"].iloc[0] <= 0.05
+    noise = _worlds(lambda v, rng: rng.random(len(v)) < 0.4)
+    assert noise["p_chance"].iloc[0] > 0.05, noise  # PRIM over all 30 found a perfect box here

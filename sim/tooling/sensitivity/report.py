@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from sim.results import atomic_write
 from sim.tooling.compare_export import write_html
 from sim.tooling.sensitivity import figures
-from sim.tooling.sensitivity.discovery import prim_boxes
+from sim.tooling.sensitivity.discovery import SCREENED, prim_boxes
 from sim.tooling.sensitivity.effects import (
     LOSS,
     MIX,
@@ -256,7 +256,11 @@ def report_text(result: Sensitivity, figure_names: list[str]) -> str:
         "The first PRIM box of each question: the parameters it restricts, its coverage (share "
         "of the worlds answering yes that fall in it) and density (share of its worlds "
         "answering yes). Only for LHS and plausible designs: Morris and Saltelli points sit on "
-        "grids and move groups together, so boxes found on them would be artefacts.",
+        "grids and move groups together, so boxes found on them would be artefacts. PRIM may "
+        f"restrict only the {SCREENED} parameters that differ most between the yes and no worlds "
+        "(Mann-Whitney); p_chance is the share of random relabellings of the worlds under which "
+        "it finds a box at least as dense and covering: **a box with p_chance above 0.05 is what "
+        "chance alone gives** (with few worlds and many uncertainties, most are).",
         "",
         _table(result.boxes),
         "## Figures",
