@@ -92,9 +92,11 @@ def _sweeper_class() -> type:
             return [manifest_jobs(self.manifest)]
 
         def validate_batch_is_legal(self, batch: Any) -> None:
-            """Nothing to do: the command line composed and checked every job before it wrote
-            the manifest (`jobs.check_jobs`; a design checks each case and point). Hydra's check
-            composes every job once more, one at a time (4 min for a design of 1,536 jobs)."""
+            """Nothing to do: the command line checked every job before writing the manifest.
+
+            (`jobs.check_jobs`; a design checks each case and point.) Hydra's check composes
+            every job once more, one at a time: 4 min for a design of 1,536 jobs.
+            """
 
     Sweeper.__name__ = Sweeper.__qualname__ = "ManifestSweeper"
     Sweeper.__module__ = __name__
