@@ -2,7 +2,7 @@
 # Regenerate the reference uncertainty and sensitivity study (docs/sensitivity.md) into
 # results/sensitivity/ (Morris screening, Sobol indices) and results/uncertainty/ (history
 # matching, the levers over the plausible set), at 50,000 holders (the smallest population whose
-# yearly volumes are within 6% of 100,000; at 20,000 they are 10-17% low, ODD 2.8):
+# yearly volumes are within 6% of 100,000; at 20,000 they are 10-21% low, ODD 2.8):
 #
 #   1. Morris over the 23 groups of configs/uncertainties/default.yaml    1 536 runs, 2019-2026
 #   2. Sobol over the groups Morris ranks first (CPF_SOBOL_GROUPS, 15)     ~ 680 runs, 2019-2026
@@ -12,7 +12,7 @@
 #   5. Sobol of the canvassing ban's fraud effect over its mechanism's six   512 runs, 2019-2026
 #      parameters, one by one (the README's flag)
 #
-# About 3 500 runs of ~3 s (50,000 holders, 96 months) on 2 workers: about 1.5 hours on 2 cores.
+# About 3 500 runs of ~3 s (50,000 holders, 96 months) on 2 workers: 102 min on 2 cores (measured).
 #   bash experiments/uncertainty_study.sh                        # the reference
 #   CPF_REHEARSAL=1 CPF_OUT=/tmp/study bash experiments/uncertainty_study.sh
 #       # the whole chain in a few minutes: 2,000 holders, 3 groups, tiny designs

@@ -73,7 +73,7 @@ def prim_boxes(values: pd.DataFrame, matrix: pd.DataFrame) -> pd.DataFrame:
             ):
                 continue
             answer = ask(conclusions).dropna()
-            x = values.loc[answer.index]
+            x = values.loc[answer.index].reset_index(drop=True)
             y = answer.to_numpy(dtype=bool)
             head: dict[str, Any] = {
                 "effect": effect,
@@ -94,10 +94,9 @@ def prim_boxes(values: pd.DataFrame, matrix: pd.DataFrame) -> pd.DataFrame:
                     }
                 )
                 continue
-            box = first_box(x.reset_index(drop=True), y)
-            chance = p_chance(x.reset_index(drop=True), y, box, rng)
-            head = {**head, "coverage": float(box.coverage), "density": float(box.density)}
-            head["p_chance"] = chance
+            box = first_box(x, y)
+            head["coverage"], head["density"] = float(box.coverage), float(box.density)
+            head["p_chance"] = p_chance(x, y, box, rng)
             limits = box.limits
             for parameter in limits.index:
                 rows.append(
