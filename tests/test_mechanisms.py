@@ -28,12 +28,12 @@ from sim.core.domain import (
 )
 from sim.params import MarketParams
 from sim.platform.checkout import Dossiers, checkout, identity_give_up
-from sim.platform.ranking import result_pages
+from sim.platform.ranking import PageTable, choice_probabilities, choose_on, result_pages
 from sim.processes.courses import use_probability
 from sim.processes.levers import CanvassingBan, CanvassingEnforcement, Copayment, IdentityCheck
 from sim.processes.needs import licence_weight, need_rate, receptiveness, seed_needs
 from sim.processes.search import within_capacity
-from tests.conftest import small_world
+from tests.conftest import SMALL, small_world, step_through
 from tests.test_units import TOPIC, _offers
 
 
@@ -270,3 +270,67 @@ def test_holders_screen_canvassing_calls_as_they_multiply():
     assert signed[0] > 1500
     assert 0.4 < signed[1] / signed[0] < 0.6
     assert 0.18 < signed[2] / signed[0] < 0.32
+
+
+def test_choice_chances_are_how_often_holders_pick_each_offer():
+    """The logit chances that cohorts' books use are the frequencies of the noisy picks."""
+    world = small_world()
+    ids = _offers(world, 4)
+    world.offers.price[ids[-1]] = 3000.0  # the best offer is dear for some
+    b = replace(world.params.behaviour, beta_price=1.0)
+    page = result_pages(
+        world.offers,
+        ids,
+        np.ones(1, dtype=np.float32),
+        np.full(1, 0.5, dtype=np.float32),
+        np.ones(1, dtype=np.float32),
+        TOPIC,
+        False,
+        "relevance",
+        4,
+        1.0,
+        np.zeros((1, 4)),
+    )[0]
+    table = PageTable.stack([page], 4, b)
+    n = 40_000
+    keys = np.zeros(n, dtype=np.intp)
+    balance = np.where(np.arange(n) % 2 == 0, 5000.0, 1000.0)
+    gumbel = np.random.default_rng(3).gumbel(size=(n, 4)).astype(np.float32)
+    pick, fits = choose_on(table, keys, balance, gumbel, b)
+    chance = choice_probabilities(table, keys, balance, b)
+    assert fits.all() and np.allclose(chance.sum(axis=1), 1.0, atol=1e-5)
+    for rich in (True, False):
+        rows = np.flatnonzero((balance == 5000.0) == rich)
+        frequency = np.bincount(pick[rows], minlength=4) / rows.size
+        assert np.abs(frequency - chance[rows[0]]).max() < 0.015  # binomial sd <= 0.0035
+    dear = int(np.flatnonzero(page.ids == ids[-1])[0])
+    assert chance[1, dear] < chance[0, dear] - 0.1  # the poorer pick the dear offer less
+    weak = PageTable(table.ids, table.relevance * 0.5, table.price, table.base)
+    strict = replace(b, min_relevance=0.6)  # nothing on the page is relevant enough
+    assert not choice_probabilities(weak, keys[:5], balance[:5], strict).any()
+
+
+def test_a_cohort_books_its_expected_sales_not_its_simulated_sample(monkeypatch):
+    """At 20,000 holders a cohort sells a few simulated courses a month: its books replace them
+    by their expectation, which adds up to the same money but swings far less month to month."""
+    books: dict[int, list[tuple[int, float, float]]] = {}
+    settle = Organisation.settle
+
+    def record_then_settle(org: Organisation) -> None:
+        if org.network is None and org.listed:
+            entry = (org.model.month, org.revenue, org.expected_revenue)
+            books.setdefault(org.unique_id, []).append(entry)
+        settle(org)
+
+    monkeypatch.setattr(Organisation, "settle", record_then_settle)
+    step_through([f"population.holders={SMALL}", "end=2021-12", "seed=1"])
+    rows = np.array([entry for entries in books.values() for entry in entries])
+    realised, expected = rows[:, 1].sum(), rows[:, 2].sum()
+    assert abs(expected / realised - 1) < 0.05, (realised, expected)
+    swings = []
+    for entries in books.values():
+        later = np.array([(r, e) for month, r, e in entries if month >= 12])
+        if len(later) >= 6 and later[:, 0].mean() > 0:
+            swings.append(later.std(axis=0) / later.mean(axis=0))
+    realised_cv, expected_cv = np.median(swings, axis=0)
+    assert expected_cv < 0.85 * realised_cv, (realised_cv, expected_cv)

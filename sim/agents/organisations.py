@@ -56,6 +56,8 @@ class Organisation(mesa.Agent):
         self.offers: NDArray[np.intp] = np.zeros(0, dtype=np.intp)
         self.revenue = 0.0
         self.costs = 0.0
+        self.sampling_gap = (0.0, 0.0)
+        """Expected minus realised honest sales this month: revenue, delivery cost (national)."""
         self.calls = 0.0
         self.pressured_revenue = 0.0
         self.pressured_value = 0.0
@@ -192,6 +194,19 @@ class Organisation(mesa.Agent):
         if channel is not None:
             self.fraud_paid[self.model.month % HISTORY_MONTHS, channel] += amount / self.model.scale
 
+    def book_sampling_gap(self, revenue: float, delivery_cost: float) -> None:
+        """Note how far this month's honest sales fell short of (or beat) their expectation."""
+        self.sampling_gap = (revenue, delivery_cost)
+
+    @property
+    def expected_revenue(self) -> float:
+        """The month's revenue with honest sales at their expectation.
+
+        This is what the cohort's books show: its many real buyers do not swing with the
+        simulated sample.
+        """
+        return max(0.0, self.revenue + self.sampling_gap[0])
+
     def rate(self, satisfaction: float, n: int) -> None:
         """Collect end-of-course satisfaction (0-1) from `n` holders."""
         self.satisfaction += satisfaction
@@ -201,14 +216,15 @@ class Organisation(mesa.Agent):
         """Close the month's books: costs, profit, visibility, rating; reset flows."""
         market = self.model.params.market
         s = self.strategy
-        marketing = market.marketing_share[s] * self.revenue
+        revenue = self.expected_revenue
+        marketing = market.marketing_share[s] * revenue
         costs = (
-            self.costs
+            max(0.0, self.costs + self.sampling_gap[1])
             + self.weight * market.fixed_cost_eur
             + marketing
             + self.calls * market.canvassing_cost_eur
         )
-        self.profit = 0.7 * self.profit + 0.3 * (self.revenue - costs)
+        self.profit = 0.7 * self.profit + 0.3 * (revenue - costs)
         self.months_loss = self.months_loss + 1 if self.profit < 0 else 0
         self.marketing_stock = (
             market.visibility_decay * self.marketing_stock
@@ -221,10 +237,11 @@ class Organisation(mesa.Agent):
         if canvassers > 0:  # what canvassing brought each member who did it
             net = self.pressured_revenue - self.calls * market.canvassing_cost_eur
             self.pressured_value = 0.7 * self.pressured_value + 0.3 * net / canvassers
-        sales = self.revenue
+        sales = revenue
         self.sales_trend = sales - self.previous_sales
         self.previous_sales = 0.5 * self.previous_sales + 0.5 * sales
         self.revenue = self.costs = self.calls = self.pressured_revenue = 0.0
+        self.sampling_gap = (0.0, 0.0)
         self.satisfaction, self.satisfaction_n = 0.0, 0
         self.fraud_paid[(self.model.month + 1) % HISTORY_MONTHS] = 0.0  # the slot next month reuses
 

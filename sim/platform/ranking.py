@@ -149,17 +149,56 @@ def choose_on(
         b: behavioural parameters.
         available: which offers of the table can still be booked.
     """
-    shown = table.ids.shape[1]
+    utility, bookable = _utilities(table, keys, balance, b, available)
+    utility += gumbel[:, : table.ids.shape[1]]
+    utility[~bookable] = -np.inf
+    pick = utility.argmax(axis=1)
+    return pick, bookable.any(axis=1) & page_fits(table, keys, bookable, b)
+
+
+def choice_probabilities(
+    table: PageTable,
+    keys: NDArray[np.intp],
+    balance: NDArray[np.float64],
+    b: BehaviourParams,
+    available: NDArray[np.bool_] | None = None,
+) -> NDArray[np.float32]:
+    """The chance that `choose_on` picks each shown offer, for each searcher.
+
+    The logit over the same utilities, without the taste noise; 0 where the page does not fit.
+    """
+    utility, bookable = _utilities(table, keys, balance, b, available)
+    utility[~bookable] = -np.inf
+    fitting = bookable.any(axis=1) & page_fits(table, keys, bookable, b)
+    top = np.where(fitting, utility.max(axis=1, initial=-np.inf), 0.0)
+    weight = np.exp(utility - top[:, None], dtype=np.float32)
+    weight[~fitting] = 0.0
+    total = weight.sum(axis=1, keepdims=True)
+    return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+
+
+def _utilities(
+    table: PageTable,
+    keys: NDArray[np.intp],
+    balance: NDArray[np.float64],
+    b: BehaviourParams,
+    available: NDArray[np.bool_] | None,
+) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
+    """Utility before taste noise of every shown offer, and which offers can be booked."""
     bookable = table.ids[keys] >= 0
     if available is not None:
         bookable &= available[keys]
     shortfall = np.maximum(0, table.price[keys] - balance[:, None].astype(np.float32))
     utility = table.base[keys] - np.float32(b.beta_price / 1000.0) * shortfall
-    utility += gumbel[:, :shown]
-    utility[~bookable] = -np.inf
-    pick = utility.argmax(axis=1)
+    return utility.astype(np.float32, copy=False), bookable
+
+
+def page_fits(
+    table: PageTable, keys: NDArray[np.intp], bookable: NDArray[np.bool_], b: BehaviourParams
+) -> NDArray[np.bool_]:
+    """Whether the best relevance among the bookable offers reaches `min_relevance`."""
     best = np.where(bookable, table.relevance[keys], -np.inf).max(axis=1)
-    return pick, bookable.any(axis=1) & (best >= b.min_relevance)
+    return best >= b.min_relevance
 
 
 def choose(

@@ -25,7 +25,7 @@ def run_market_dynamics(world: World) -> None:
     rec, month = world.recorder, world.month
     marketing = calls = 0.0
     for org in organisations(world):
-        marketing += world.params.market.marketing_share[org.strategy] * org.revenue
+        marketing += world.params.market.marketing_share[org.strategy] * org.expected_revenue
         calls += org.calls
         org.settle()
     national_holders = world.params.population.national_holders

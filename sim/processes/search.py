@@ -17,7 +17,13 @@ from numpy.typing import NDArray
 from sim.core.domain import LEGIT, N_TOPICS, NO_NEED, NOT_ENROLLED, SELF_EMPLOYED
 from sim.core.events import holder_uniforms
 from sim.platform.checkout import Dossiers, checkout, exempt_from_copayment
-from sim.platform.ranking import PageTable, ResultPage, choose_on, result_pages
+from sim.platform.ranking import (
+    PageTable,
+    ResultPage,
+    choice_probabilities,
+    choose_on,
+    result_pages,
+)
 from sim.state.world import World
 
 SEARCH_ROUNDS = 3  # a holder whose pick is full tries the page's other courses, twice more
@@ -72,11 +78,13 @@ def run_search_and_checkout(world: World) -> None:
         )
         pages[topic_profile * variants : (topic_profile + 1) * variants] = built
     table = PageTable.stack(pages, b.shown_offers, b)
+    seats = signals.capacity_left.copy()
+    expected = ExpectedSales.empty(seats.size)
     pending = np.arange(searchers.size)
     rows_placed, offers_placed, relevance_placed = [], [], []
     for attempt in range(SEARCH_ROUNDS):
         rows, offers, relevance, unfit = _pick(
-            world, searchers, pending, group, gumbel, table, signals
+            world, searchers, pending, group, gumbel, table, signals, expected
         )
         # Nothing fitting at all is 'no offer found'; nothing fitting left is being turned away.
         cause = "no_offer_found" if attempt == 0 else "turned_away"
@@ -102,7 +110,16 @@ def run_search_and_checkout(world: World) -> None:
         LEGIT,
         np.concatenate(relevance_placed),
     )
-    checkout(world, dossiers, world.streams.get("checkout", month))
+    debited = rec.series["debited_eur"][month]
+    enrolled = checkout(world, dossiers, world.streams.get("checkout", month))
+    paid = enrolled.prices.sum() if len(enrolled) else 0.0
+    book_expected_sales(
+        world,
+        expected,
+        np.minimum(expected.buyers, seats) * (len(enrolled) / max(1, len(dossiers))),
+        world.offers.organisation[enrolled.offers],
+        (rec.series["debited_eur"][month] - debited) / paid if paid > 0 else 0.0,
+    )
 
 
 def who_searches(world: World) -> NDArray[np.intp]:
@@ -137,11 +154,13 @@ def _pick(
     gumbel: NDArray[np.float32],
     table: PageTable,
     signals: OrganisationSignals,
+    expected: ExpectedSales,
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float32], NDArray[np.intp]]:
     """Each pending searcher's pick on their page among courses with places left.
 
     Returns the rows (into `searchers`) that found a fitting, affordable course, the courses and
-    their relevance, and the rows that found nothing fitting.
+    their relevance, and the rows that found nothing fitting; adds the picks' chances to
+    `expected`.
     """
     b, pop = world.params.behaviour, world.population
     holders = searchers[pending]
@@ -153,12 +172,71 @@ def _pick(
     offers = table.ids[keys, pick]
     shortfall = np.maximum(0.0, world.offers.price[offers] - pop.balance[holders])
     fits &= shortfall <= pop.need_value[holders]
+    chance = choice_probabilities(table, keys, pop.balance[holders], b, available)
+    cells = table.ids[keys]
+    prices = world.offers.price[cells]
+    chance[prices - pop.balance[holders][:, None] > pop.need_value[holders][:, None]] = 0.0
+    expected.add(world, cells[chance > 0], chance[chance > 0])
     return (
         pending[fits],
         offers[fits].astype(np.intp),
         table.relevance[keys, pick][fits],
         pending[~fits],
     )
+
+
+@dataclass(frozen=True)
+class ExpectedSales:
+    """Per organisation id: the simulated buyers its courses can expect this month.
+
+    With the price and fair value they can expect to pay, from every searcher's choice chances.
+    """
+
+    buyers: NDArray[np.float64]
+    price: NDArray[np.float64]
+    fair: NDArray[np.float64]
+
+    @classmethod
+    def empty(cls, size: int) -> ExpectedSales:
+        """Nothing expected yet for `size` organisation ids."""
+        return cls(np.zeros(size), np.zeros(size), np.zeros(size))
+
+    def add(self, world: World, offers: NDArray[np.intp], chance: NDArray[np.float32]) -> None:
+        """Add the chances that searchers pick `offers` (one chance per searcher and offer)."""
+        orgs = world.offers.organisation[offers]
+        size = self.buyers.size
+        self.buyers[:] += np.bincount(orgs, chance, size)
+        self.price[:] += np.bincount(orgs, chance * world.offers.price[offers], size)
+        self.fair[:] += np.bincount(orgs, chance * world.offers.fair_price[offers], size)
+
+
+def book_expected_sales(
+    world: World,
+    expected: ExpectedSales,
+    enrolments: NDArray[np.float64],
+    enrolled_orgs: NDArray[np.int32],
+    paid_share: float,
+) -> None:
+    """Tell each organisation how far its simulated enrolments fell from what it could expect.
+
+    An agent stands for a cohort whose real buyers are `scale` times its simulated ones; in a
+    small simulated population a cohort sells a few simulated courses a month or none, and its
+    books would swing with the sample, not with the market. Its expected enrolments (choice
+    chances within the places it opened, times the month's share of placed buyers who enrol)
+    replace the realised ones in its books (ODD 7.11), valued at the expected price times the
+    share of it paid from the account.
+    """
+    size = enrolments.size
+    realised = np.bincount(enrolled_orgs, minlength=size)
+    per_buyer = np.divide(1.0, expected.buyers, out=np.zeros(size), where=expected.buyers > 0)
+    gap = (enrolments - realised) * per_buyer * world.scale
+    delivery = np.array(world.params.market.delivery_cost_share)
+    for org in world.listed_organisations():
+        i = org.unique_id
+        org.book_sampling_gap(
+            gap[i] * expected.price[i] * paid_share,
+            gap[i] * expected.fair[i] * delivery[org.strategy],
+        )
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,10 @@ class OrganisationLike(Protocol):
         """Book a payment (national euros) and its delivery cost."""
         ...
 
+    def book_sampling_gap(self, revenue: float, delivery_cost: float) -> None:
+        """Note how far the month's honest sales fell from their expectation."""
+        ...
+
     def rate(self, satisfaction: float, n: int) -> None:
         """Collect end-of-course satisfaction."""
         ...
