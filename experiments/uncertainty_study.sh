@@ -17,6 +17,8 @@
 #   CPF_REHEARSAL=1 CPF_OUT=/tmp/study bash experiments/uncertainty_study.sh
 #       # the whole chain in a few minutes: 2,000 holders, 3 groups, tiny designs
 #   CPF_NICE=10 CPF_WORKERS=1 ...                                # be kind to a shared machine
+#   CPF_STEPS="lhs plausible ban_flag" ...                       # only these steps (Sobol takes
+#       # its groups from the kept Morris report, results/sensitivity/morris/screening.json)
 # Each step resumes: re-running skips complete runs (results/sweeps/study_*). If history
 # matching rules out every world, step 4 is skipped and the lhs report says so.
 set -euo pipefail
@@ -38,7 +40,14 @@ py=(nice -n "${CPF_NICE:-0}" "${PYTHON:-.venv/bin/python}")
 sweeps=results/sweeps
 log="$out/uncertainty/timings.txt"
 mkdir -p "$out/sensitivity" "$out/uncertainty"
-: > "$log"
+steps="${CPF_STEPS:-morris sobol lhs plausible ban_flag}"
+wanted() { [[ " $steps " == *" $1 "* ]]; }
+if [ -z "${CPF_STEPS:-}" ]; then
+    : > "$log"
+else  # keep the timings of the steps not re-run
+    touch "$log"
+    for name in $steps; do sed -i "/^$name: /d" "$log"; done
+fi
 
 step() {  # step NAME PRESET [overrides...]: run a design, write its report, time both
     local name="$1" preset="$2"; shift 2
@@ -54,25 +63,36 @@ keep() {  # keep NAME DEST: copy a design's report (small files only) to DEST/NA
     cp "$sweeps/study_$1"/sensitivity/* "$sweeps/study_$1/design.json" "$2/$1"/
 }
 
-step morris morris "${morris[@]}"
-keep morris "$out/sensitivity"
-
-top=$("${py[@]}" -c 'import json, sys; print(",".join(json.load(open(sys.argv[1]))["top_factors"][: int(sys.argv[2])]))' \
-    "$sweeps/study_morris/sensitivity/screening.json" "$groups")
-step sobol sobol "hydra.sweeper.design.factors=[$top]" "${sobol[@]}"
-keep sobol "$out/sensitivity"
-
-step lhs lhs "${lhs[@]}"
-keep lhs "$out/uncertainty"
-
-matched="$sweeps/study_lhs/sensitivity/plausible.json"
-worlds=$("${py[@]}" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["unit"]))' "$matched")
-if [ "$worlds" -gt 0 ]; then
-    step plausible plausible "hydra.sweeper.design.source=$matched" "${plausible[@]}"
-    keep plausible "$out/uncertainty"
-else
-    echo "plausible: skipped, history matching ruled out every world (see the lhs report)" | tee -a "$log"
+if wanted morris; then
+    step morris morris "${morris[@]}"
+    keep morris "$out/sensitivity"
 fi
-step ban_flag sobol_ban_flag "${flag[@]}"
-keep ban_flag "$out/sensitivity"
+
+if wanted sobol; then
+    top=$("${py[@]}" -c 'import json, sys; print(",".join(json.load(open(sys.argv[1]))["top_factors"][: int(sys.argv[2])]))' \
+        "$out/sensitivity/morris/screening.json" "$groups")
+    step sobol sobol "hydra.sweeper.design.factors=[$top]" "${sobol[@]}"
+    keep sobol "$out/sensitivity"
+fi
+
+if wanted lhs; then
+    step lhs lhs "${lhs[@]}"
+    keep lhs "$out/uncertainty"
+fi
+
+if wanted plausible; then
+    matched="$out/uncertainty/lhs/plausible.json"
+    worlds=$("${py[@]}" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["unit"]))' "$matched")
+    if [ "$worlds" -gt 0 ]; then
+        step plausible plausible "hydra.sweeper.design.source=$matched" "${plausible[@]}"
+        keep plausible "$out/uncertainty"
+    else
+        echo "plausible: skipped, history matching ruled out every world (see the lhs report)" | tee -a "$log"
+    fi
+fi
+
+if wanted ban_flag; then
+    step ban_flag sobol_ban_flag "${flag[@]}"
+    keep ban_flag "$out/sensitivity"
+fi
 echo "Study written to $out/sensitivity and $out/uncertainty; timings in $log"

@@ -153,7 +153,7 @@ def choose_on(
     utility += gumbel[:, : table.ids.shape[1]]
     utility[~bookable] = -np.inf
     pick = utility.argmax(axis=1)
-    return pick, bookable.any(axis=1) & page_fits(table, keys, bookable, b)
+    return pick, bookable.any(axis=1) & _page_fits(table, keys, bookable, b)
 
 
 def choice_probabilities(
@@ -169,7 +169,7 @@ def choice_probabilities(
     """
     utility, bookable = _utilities(table, keys, balance, b, available)
     utility[~bookable] = -np.inf
-    fitting = bookable.any(axis=1) & page_fits(table, keys, bookable, b)
+    fitting = bookable.any(axis=1) & _page_fits(table, keys, bookable, b)
     top = np.where(fitting, utility.max(axis=1, initial=-np.inf), 0.0)
     weight = np.exp(utility - top[:, None], dtype=np.float32)
     weight[~fitting] = 0.0
@@ -193,7 +193,7 @@ def _utilities(
     return utility.astype(np.float32, copy=False), bookable
 
 
-def page_fits(
+def _page_fits(
     table: PageTable, keys: NDArray[np.intp], bookable: NDArray[np.bool_], b: BehaviourParams
 ) -> NDArray[np.bool_]:
     """Whether the best relevance among the bookable offers reaches `min_relevance`."""

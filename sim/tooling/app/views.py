@@ -33,7 +33,7 @@ from sim.tooling.app.worlds import LEVERS, World, changes_against
 from sim.tooling.compare import Comparison, compare_frames
 from sim.tooling.stats import CompareError
 
-TRUSTED_SIZE = 50_000  # below, volumes run low and the networks may die out (ODD 2.8)
+TRUSTED_SIZE = 100_000  # below, the few fraud networks may die out (volumes agree; ODD 2.8)
 YEARS = [str(y) for y in range(START_YEAR, int(LAST_MONTH[:4]) + 1)]
 
 
@@ -75,8 +75,8 @@ def WhatWillRun(setup: Setup) -> None:
     ]
     if setup.holders < TRUSTED_SIZE:
         text.append(
-            f"\nBelow {TRUSTED_SIZE:,} holders the volumes run low and the fraud networks may die "
-            "out: use this size to try things, not for results."
+            f"\nBelow {TRUSTED_SIZE:,} holders the few fraud networks may die out: volumes and "
+            "honest outcomes hold from 20,000, fraud figures do not; use this size to try things."
         )
     with solara.Column(classes=["what-will-run"], gap="0px"):
         solara.Markdown("### What will run")
