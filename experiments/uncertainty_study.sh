@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerate the reference uncertainty and sensitivity study (docs/sensitivity.md) into
 # results/sensitivity/ (Morris screening, Sobol indices) and results/uncertainty/ (history
-# matching, the levers over the plausible set), at 50,000 holders (the smallest population whose
-# yearly volumes are within 6% of 100,000; at 20,000 they are 10-21% low, ODD 2.8):
+# matching, the levers over the plausible set), at 50,000 holders (volumes agree with 100,000 from
+# 20,000 up; fraud levels need 50,000 or more: at 20,000 the networks die out, ODD 2.8):
 #
 #   1. Morris over the 23 groups of configs/uncertainties/default.yaml    1 536 runs, 2019-2026
 #   2. Sobol over the groups Morris ranks first (CPF_SOBOL_GROUPS, 15)     ~ 680 runs, 2019-2026
