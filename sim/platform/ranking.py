@@ -149,32 +149,31 @@ def choose_on(
         b: behavioural parameters.
         available: which offers of the table can still be booked.
     """
-    utility, bookable = _utilities(table, keys, balance, b, available)
-    utility += gumbel[:, : table.ids.shape[1]]
-    utility[~bookable] = -np.inf
-    pick = utility.argmax(axis=1)
-    return pick, bookable.any(axis=1) & _page_fits(table, keys, bookable, b)
+    utility, bookable, fits = _utilities(table, keys, balance, b, available)
+    return _noisy_pick(utility, bookable, gumbel), fits
 
 
-def choice_probabilities(
+def choose_with_chances(
     table: PageTable,
     keys: NDArray[np.intp],
     balance: NDArray[np.float64],
+    gumbel: NDArray[np.floating],
     b: BehaviourParams,
     available: NDArray[np.bool_] | None = None,
-) -> NDArray[np.float32]:
-    """The chance that `choose_on` picks each shown offer, for each searcher.
+) -> tuple[NDArray[np.intp], NDArray[np.bool_], NDArray[np.float32]]:
+    """`choose_on`, plus the chance that it picks each shown offer, for each searcher.
 
-    The logit over the same utilities, without the taste noise; 0 where the page does not fit.
+    The chances are the logit over the same utilities without the taste noise (0 on a page
+    that does not fit): the probabilities of the noisy picks, computed from the same utilities.
     """
-    utility, bookable = _utilities(table, keys, balance, b, available)
-    utility[~bookable] = -np.inf
-    fitting = bookable.any(axis=1) & _page_fits(table, keys, bookable, b)
-    top = np.where(fitting, utility.max(axis=1, initial=-np.inf), 0.0)
-    weight = np.exp(utility - top[:, None], dtype=np.float32)
-    weight[~fitting] = 0.0
+    utility, bookable, fits = _utilities(table, keys, balance, b, available)
+    masked = np.where(bookable, utility, np.float32(-np.inf))
+    top = np.where(fits, masked.max(axis=1, initial=-np.inf), 0.0)
+    weight = np.exp(masked - top[:, None], dtype=np.float32)
+    weight[~fits] = 0.0
     total = weight.sum(axis=1, keepdims=True)
-    return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    chance = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    return _noisy_pick(utility, bookable, gumbel), fits, chance
 
 
 def _utilities(
@@ -183,22 +182,28 @@ def _utilities(
     balance: NDArray[np.float64],
     b: BehaviourParams,
     available: NDArray[np.bool_] | None,
-) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
-    """Utility before taste noise of every shown offer, and which offers can be booked."""
+) -> tuple[NDArray[np.float32], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Utility before taste noise of every shown offer, which can be booked, whether pages fit.
+
+    A searcher's page fits if a bookable offer on it reaches `min_relevance`.
+    """
     bookable = table.ids[keys] >= 0
     if available is not None:
         bookable &= available[keys]
     shortfall = np.maximum(0, table.price[keys] - balance[:, None].astype(np.float32))
     utility = table.base[keys] - np.float32(b.beta_price / 1000.0) * shortfall
-    return utility.astype(np.float32, copy=False), bookable
-
-
-def _page_fits(
-    table: PageTable, keys: NDArray[np.intp], bookable: NDArray[np.bool_], b: BehaviourParams
-) -> NDArray[np.bool_]:
-    """Whether the best relevance among the bookable offers reaches `min_relevance`."""
     best = np.where(bookable, table.relevance[keys], -np.inf).max(axis=1)
-    return best >= b.min_relevance
+    fits = bookable.any(axis=1) & (best >= b.min_relevance)
+    return utility.astype(np.float32, copy=False), bookable, fits
+
+
+def _noisy_pick(
+    utility: NDArray[np.float32], bookable: NDArray[np.bool_], gumbel: NDArray[np.floating]
+) -> NDArray[np.intp]:
+    """The bookable offer of highest utility plus taste noise (`utility` is overwritten)."""
+    utility += gumbel[:, : utility.shape[1]]
+    utility[~bookable] = -np.inf
+    return utility.argmax(axis=1)
 
 
 def choose(

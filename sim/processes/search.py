@@ -17,13 +17,7 @@ from numpy.typing import NDArray
 from sim.core.domain import LEGIT, N_TOPICS, NO_NEED, NOT_ENROLLED, SELF_EMPLOYED
 from sim.core.events import holder_uniforms
 from sim.platform.checkout import Dossiers, checkout, exempt_from_copayment
-from sim.platform.ranking import (
-    PageTable,
-    ResultPage,
-    choice_probabilities,
-    choose_on,
-    result_pages,
-)
+from sim.platform.ranking import PageTable, ResultPage, choose_with_chances, result_pages
 from sim.state.world import World
 
 SEARCH_ROUNDS = 3  # a holder whose pick is full tries the page's other courses, twice more
@@ -168,15 +162,18 @@ def _pick(
     available = np.zeros(table.ids.shape, dtype=bool)
     available[shown] = signals.capacity_left[world.offers.organisation[table.ids[shown]]] > 0
     keys = group[pending]
-    pick, fits = choose_on(table, keys, pop.balance[holders], gumbel[pending], b, available)
-    offers = table.ids[keys, pick]
-    shortfall = np.maximum(0.0, world.offers.price[offers] - pop.balance[holders])
-    fits &= shortfall <= pop.need_value[holders]
-    chance = choice_probabilities(table, keys, pop.balance[holders], b, available)
+    balance = pop.balance[holders]
+    pick, fits, chance = choose_with_chances(table, keys, balance, gumbel[pending], b, available)
+    # A course whose price exceeds the balance by more than the need is worth is not bought.
     cells = table.ids[keys]
-    prices = world.offers.price[cells]
-    chance[prices - pop.balance[holders][:, None] > pop.need_value[holders][:, None]] = 0.0
+    affordable = (
+        np.maximum(0.0, world.offers.price[cells] - balance[:, None])
+        <= (pop.need_value[holders][:, None])
+    )
+    fits &= affordable[np.arange(keys.size), pick]
+    chance[~affordable] = 0.0
     expected.add(world, cells[chance > 0], chance[chance > 0])
+    offers = cells[np.arange(keys.size), pick]
     return (
         pending[fits],
         offers[fits].astype(np.intp),
@@ -185,7 +182,7 @@ def _pick(
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class ExpectedSales:
     """Per organisation id: the simulated buyers its courses can expect this month.
 
@@ -205,9 +202,9 @@ class ExpectedSales:
         """Add the chances that searchers pick `offers` (one chance per searcher and offer)."""
         orgs = world.offers.organisation[offers]
         size = self.buyers.size
-        self.buyers[:] += np.bincount(orgs, chance, size)
-        self.price[:] += np.bincount(orgs, chance * world.offers.price[offers], size)
-        self.fair[:] += np.bincount(orgs, chance * world.offers.fair_price[offers], size)
+        self.buyers += np.bincount(orgs, chance, size)
+        self.price += np.bincount(orgs, chance * world.offers.price[offers], size)
+        self.fair += np.bincount(orgs, chance * world.offers.fair_price[offers], size)
 
 
 def book_expected_sales(
