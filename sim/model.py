@@ -38,12 +38,8 @@ class CPFModel(World):
             len(LEGAL_STRATEGIES), size=params.organisation_agents, p=shares
         ):
             open_organisation(self, int(strategy))
-        # The networks at the start, in as many agents of up to `network_weight` networks each
-        # as it takes (at least one agent when there are networks at all).
-        if params.fraud.networks:
-            agents = max(1, round(params.fraud.networks / params.network_weight))
-            for _ in range(agents):
-                open_network(self).weight = params.fraud.networks / agents
+        for _ in range(params.fraud.networks):  # one agent per real network at every size
+            open_network(self)
 
     def step(self) -> None:
         """Advance one month (docs/ODD.md, 'Process overview').

@@ -58,7 +58,6 @@ def _check_shares(name: str, shares: list[float], size: int) -> None:
         raise ConfigError(name, list(shares), f"{size} non-negative shares summing to 1")
 
 
-REFERENCE_HOLDERS = 100_000  # simulated holders at which agent counts are stated
 PROBABILITY = (0.0, 1.0)
 NON_NEGATIVE = (0.0, None)
 
@@ -717,15 +716,6 @@ class SimParams:
         places per holder are the same whatever the number of simulated holders.
         """
         return self.market.organisations
-
-    @property
-    def network_weight(self) -> float:
-        """Real fraud networks each network agent entering stands for.
-
-        One from 100,000 simulated holders up; below, several, so that an agent meets as many
-        simulated victims a month (and decides on as lumpy an income) at every size.
-        """
-        return max(1.0, REFERENCE_HOLDERS / self.population.holders)
 
     @property
     def organisations_per_agent(self) -> float:

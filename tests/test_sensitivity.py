@@ -219,7 +219,8 @@ def test_an_lhs_design_history_matches_and_its_plausible_set_feeds_a_design(
     tmp_path: Path,
 ) -> None:
     args = ["-m", "+experiment=lhs", "hydra/launcher=basic", "population.holders=2000"]
-    args += ["hydra.sweeper.design.size=10", "hydra.sweep.dir=results/sweeps/lhs"]
+    args += ["hydra.sweeper.design.size=10", "hydra.sweeper.design.seeds=1"]
+    args += ["hydra.sweep.dir=results/sweeps/lhs"]
     done = cpf_sim(tmp_path, *args)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     folder = tmp_path / "results" / "sweeps" / "lhs"

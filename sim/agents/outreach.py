@@ -95,6 +95,16 @@ def need_relevance(
     return np.where(need >= 0, relevance, 0.0).astype(np.float32)
 
 
+def pressure_chance(world: World, success: float) -> float:
+    """Chance a call pressures a reached holder of vulnerability 1 into signing up.
+
+    The caller's `success`, times how easy buying is, divided by how much holders screen calls
+    (1 + last month's calls per holder / `market.call_screening_load`).
+    """
+    screening = 1.0 + world.signals.call_load / world.params.market.call_screening_load
+    return min(1.0, success * world.platform_ease / screening)
+
+
 def canvass(
     world: World,
     org: OrganisationLike,
@@ -120,8 +130,7 @@ def canvass(
     """
     org.calls += calls_national
     pop = world.population
-    screening = 1.0 + world.signals.call_load / world.params.market.call_screening_load
-    bound = min(1.0, success * world.platform_ease / screening)  # the most vulnerable's chance
+    bound = pressure_chance(world, success)  # the most vulnerable's chance
     either = 1.0 - (1.0 - CALL_AWARENESS) * (1.0 - bound)
     targets, u = reached_and_lucky(world, calls_national, ceiling_national, either, 2, rng)
     # Given one came up: aware with CALL_AWARENESS / either; if aware, may be pressured with

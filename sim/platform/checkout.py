@@ -116,8 +116,6 @@ def checkout(world: World, d: Dossiers, rng: np.random.Generator) -> Dossiers:
     pop.balance[d.holders] -= public
     rec.add("debited_eur", month, float(public.sum()))
     _record_enrolments(world, d, public)
-    if d.network is not None:
-        d.network.record_success(d.kind - 1, len(d) * world.scale)
     if d.kind in (LEGIT, PRESSURED):
         rec.add("copayment_eur", month, float(paid_copay.sum()))
         rec.add(
@@ -125,8 +123,6 @@ def checkout(world: World, d: Dossiers, rng: np.random.Generator) -> Dossiers:
         )
         _enrol(world, d, public)
     else:
-        if d.network is not None:
-            d.network.pay_copayment(float(paid_copay.sum()) * world.scale)
         escrow = policy.payment_on_attendance
         network_id = d.network.unique_id if d.network is not None else -1
         world.fraud_files.open(d.holders, d.offers, public, d.kind, network_id, month, escrow)
@@ -137,7 +133,7 @@ def checkout(world: World, d: Dossiers, rng: np.random.Generator) -> Dossiers:
 
 def _identity_check(world: World, d: Dossiers) -> Dossiers:
     level = world.policy.identity_level
-    pop, fraud_p, plat = world.population, world.params.fraud, world.params.platform
+    pop, plat = world.population, world.params.platform
     u = d.draw(IDENTITY_STAGE)
     if d.kind == LEGIT:
         has_id = pop.digital_id[d.holders] >= REQUIRED_ID[level]
@@ -150,17 +146,26 @@ def _identity_check(world: World, d: Dossiers) -> Dossiers:
         world.recorder.add("identities_obtained", world.month, int(obtains.sum()))
         _deter(world, d.holders[gives_up], "deterred_friction")
         return d.keep(~gives_up & ~obtains)  # those obtaining it come back on a later search
-    experience = _experience(d)
-    circumvent = fraud_p.circumvention_max * experience
-    if d.kind == TAKEOVER:
-        base = fraud_p.takeover_success[level]
-        passes = u < base + (1 - base) * circumvent
-    elif d.kind == PRESSURED:
-        passes = u >= fraud_p.pressured_block[level] * (1 - circumvent)
-    else:  # ghost training: the straw holder logs in with their own identity
-        passes = np.ones(len(d), dtype=bool)
+    passes = u < identity_pass_chance(world, d.kind, _experience(d))
     world.recorder.add("fraud_blocked", world.month, int((~passes).sum()))
     return d.keep(passes)
+
+
+def identity_pass_chance(world: World, kind: int, experience: float) -> float:
+    """Chance a fraudulent dossier of `kind` passes this month's identity check.
+
+    Stolen credentials pass with `takeover_success` at the level in force; a pressured sign-up
+    is stopped with `pressured_block`; a ghost trainee logs in with their own identity. The
+    channel's experience defeats a share (`circumvention_max x experience`) of the control.
+    """
+    level, fraud_p = world.policy.identity_level, world.params.fraud
+    circumvent = fraud_p.circumvention_max * experience
+    if kind == TAKEOVER:
+        base = fraud_p.takeover_success[level]
+        return base + (1 - base) * circumvent
+    if kind == PRESSURED:
+        return 1.0 - fraud_p.pressured_block[level] * (1 - circumvent)
+    return 1.0
 
 
 def _copayment_check(world: World, d: Dossiers) -> Dossiers:
@@ -177,8 +182,8 @@ def _copayment_check(world: World, d: Dossiers) -> Dossiers:
         deterred = pays & (value >= shortfall) & ((value < out_of_pocket) | (copayment >= d.prices))
         _deter(world, d.holders[deterred], "deterred_copayment")
         return d.keep(~deterred)
-    tolerance = world.params.fraud.copayment_tolerance_eur
-    balks = pays & (d.draw(COPAYMENT_STAGE) >= np.exp(-copayment / tolerance))
+    signs = pressured_signing_chance(world, np.array(copayment))
+    balks = pays & (d.draw(COPAYMENT_STAGE) >= signs)
     world.recorder.add("fraud_blocked", world.month, int(balks.sum()))
     return d.keep(~balks)
 
@@ -194,13 +199,29 @@ def _anomaly_screen(world: World, d: Dossiers) -> Dossiers:
         gives_up = flagged & (d.draw(GIVE_UP_STAGE) < plat.flagged_give_up)
         _deter(world, d.holders[gives_up], "deterred_friction")
         return d.keep(~gives_up)
-    fraud_p = world.params.fraud
-    experience = _experience(d)
-    catch = strength * fraud_p.anomaly_signal * (1 - fraud_p.anomaly_evasion * experience)
-    caught = u < catch
+    caught = u < screen_catch_chance(world, _experience(d))
     world.recorder.add("fraud_blocked", world.month, int(caught.sum()))
     world.note_reports(d.offers[caught])
     return d.keep(~caught)
+
+
+def screen_catch_chance(world: World, experience: float) -> float:
+    """Chance anomaly screening flags a fraudulent dossier (experience evades part of it)."""
+    strength, fraud_p = world.policy.anomaly_detection, world.params.fraud
+    if strength <= 0:
+        return 0.0
+    return strength * fraud_p.anomaly_signal * (1 - fraud_p.anomaly_evasion * experience)
+
+
+def attendance_pass_chance(world: World, experience: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Chance faked attendance passes the attendance check under payment on attendance."""
+    f = world.params.fraud
+    return f.fake_attendance + (1 - f.fake_attendance) * (f.circumvention_max * experience)
+
+
+def pressured_signing_chance(world: World, copay: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Chance a pressured holder asked to pay `copay` signs all the same."""
+    return np.exp(-copay / world.params.fraud.copayment_tolerance_eur)
 
 
 def identity_give_up(world: World) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.platform.checkout import attendance_pass_chance
 from sim.state.ledger import pay, refund
 from sim.state.world import World
 
@@ -19,16 +20,13 @@ def settle_escrow(world: World) -> None:
     if due.size == 0:
         return
     rng = world.streams.get("checkout", world.month, salt=1)
-    f = world.params.fraud
     experience = np.array(
         [
             world.network_experience(int(n), int(k) - 1)
             for n, k in zip(files.network[due], files.kind[due], strict=True)
         ]
     )
-    passes = rng.random(due.size) < f.fake_attendance + (1 - f.fake_attendance) * (
-        f.circumvention_max * experience
-    )
+    passes = rng.random(due.size) < attendance_pass_chance(world, experience)
     for kind in np.unique(files.kind[due]):
         paid = due[passes & (files.kind[due] == kind)]
         pay(world, files.offer[paid], files.amount[paid], int(kind))

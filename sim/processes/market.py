@@ -95,15 +95,14 @@ def enter_organisations(world: World, profit_per_org: dict[int, float]) -> None:
 
 
 def enter_networks(world: World) -> None:
-    """New fraud networks enter while fraud pays (agents of `network_weight` networks each)."""
-    f, weight = world.params.fraud, world.params.network_weight
+    """New fraud networks enter while fraud pays (one agent per real network)."""
+    f = world.params.fraud
     networks = fraud_networks(world)
-    room = (f.max_networks - networks_active(world)) / weight
+    room = f.max_networks - networks_active(world)
     if room < 1:
         return
-    per_network = [n.profit / n.weight for n in networks]
-    mean_profit = np.mean(per_network) if networks else f.entry_profit_eur * 0.2
-    expected = f.entry_rate * max(0.0, float(mean_profit)) / f.entry_profit_eur / weight
+    mean_profit = np.mean([n.profit for n in networks]) if networks else f.entry_profit_eur * 0.2
+    expected = f.entry_rate * max(0.0, float(mean_profit)) / f.entry_profit_eur
     n = int(world.streams.get("entry", world.month, salt=1).poisson(expected))
     for _ in range(min(n, int(room))):
         open_network(world)

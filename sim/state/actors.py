@@ -63,24 +63,10 @@ class NetworkLike(Protocol):
     """A professional fraud network."""
 
     unique_id: int
-    weight: float
-    """Real networks the agent stands for."""
     experience: NDArray[np.float64]
     """Experience (0-1) in each channel: successful practice defeats controls."""
     sanctioned: float
 
-    def receive(self, amount: float, channel: int) -> None:
-        """Book money paid through one channel (national euros)."""
-        ...
-
-    def record_success(self, channel: int, national: float) -> None:
-        """Dossiers that went through the checkout in one channel (national count)."""
-        ...
-
     def pay_fine(self, amount: float) -> None:
         """A fine on the network's shell is the network's loss."""
-        ...
-
-    def pay_copayment(self, amount: float) -> None:
-        """Copayments on takeover and ghost purchases are the network's cost."""
         ...

@@ -21,7 +21,8 @@ from sim.state.world import World
 def pay(world: World, offers: NDArray[np.intp], amounts: NDArray[np.float64], kind: int) -> None:
     """Pay organisations for enrolments of one kind (simulated euros in, books in national).
 
-    Money paid to a network's shell is fraud, booked to the network as well.
+    Money paid to a network's shell is fraud (the network keeps its books on its expected catch,
+    sim/agents/fraud_books.py).
     """
     if offers.size == 0:
         return
@@ -52,9 +53,6 @@ def pay(world: World, offers: NDArray[np.intp], amounts: NDArray[np.float64], ki
                 org.pressured_revenue += revenue
             continue
         org.receive(revenue, delivery * delivery_share[org.strategy], kind - 1)
-        network = world.network_by_id.get(org.network)
-        if network is not None:
-            network.receive(revenue, kind - 1)
 
 
 def recover(world: World, by_channel: NDArray[np.float64]) -> None:

@@ -26,9 +26,9 @@ from sim.state.signals import Signals
 from sim.state.trust import TrustBook
 
 
-def networks_active(world: World) -> float:
-    """Real fraud networks active (network agents weighted by the networks they stand for)."""
-    return float(sum(n.weight for n in world.network_by_id.values()))
+def networks_active(world: World) -> int:
+    """Fraud networks active (one agent each)."""
+    return len(world.network_by_id)
 
 
 class World(mesa.Model):
