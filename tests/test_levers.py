@@ -51,12 +51,17 @@ def outcome(summaries: list[dict], name: str) -> np.ndarray:
 
 
 def test_stronger_identity_check_means_fewer_takeovers(arm):
-    """Measured: 0.78-1.00 fewer takeover enrolments per seed, 0.92 on average."""
+    """Measured (model v2.5): 0.76-0.80 fewer takeover enrolments per seed, 0.78 on average.
+
+    Model v2.4 measured 0.93-1.00 (0.97): at this population its networks, deciding on a handful
+    of simulated victims, died out under FranceConnect+; with their books on the expected catch
+    they stay and keep a residual takeover channel (v2.5's mechanism with v2.4's fit: 0.81).
+    """
     weak = outcome(arm("password"), "takeover_enrolments")
     strong = outcome(arm("franceconnect_plus"), "takeover_enrolments")
     assert (strong < weak).all(), f"FranceConnect+ {strong} vs password {weak}"
     reduction = -relative_change(strong, weak)
-    assert reduction.mean() > 0.8, f"mean reduction {reduction.mean():.2f} per seed {reduction}"
+    assert reduction.mean() > 0.65, f"mean reduction {reduction.mean():.2f} per seed {reduction}"
 
 
 def test_enforced_canvassing_ban_cuts_pressured_enrolments(arm):

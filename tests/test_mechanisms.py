@@ -350,13 +350,12 @@ def test_a_networks_expected_catch_adds_up_to_its_realised_dossiers(monkeypatch)
 
     monkeypatch.setattr(FraudNetwork, "settle", booked)
     realised = np.zeros(len(CHANNELS))
-    for seed in range(3):
+    for seed in range(8):  # a few hundred simulated dossiers: fewer seeds swing by 15%
         world = step_through([f"population.holders={SMALL}", f"seed={seed}", "end=2022-12"])
         for channel, key in enumerate(
             ("pressured_network_enrolments", "takeover_enrolments", "ghost_enrolments")
         ):
             realised[channel] += world.recorder.series[key].sum() * world.scale
-    # measured: -2.0% over the three channels, 3 seeds (pressured +1.5%, takeover -13%, ghost
-    # -34% on a handful of simulated dossiers)
+    # measured: -1.1% over the three channels, 8 seeds (seeds 0-2 alone: -14%; 3-7: +10%)
     assert abs(expected.sum() / realised.sum() - 1) < 0.10, (expected, realised)
     assert (expected > 0).all()
