@@ -33,7 +33,7 @@ from sim.tooling.app.worlds import LEVERS, World, changes_against
 from sim.tooling.compare import Comparison, compare_frames
 from sim.tooling.stats import CompareError
 
-TRUSTED_SIZE = 100_000  # below, the few fraud networks may die out (volumes agree; ODD 2.8)
+TRUSTED_SIZE = 100_000  # below, fraud levels drift with the size (volumes agree; ODD 2.8)
 YEARS = [str(y) for y in range(START_YEAR, int(LAST_MONTH[:4]) + 1)]
 
 
@@ -75,8 +75,9 @@ def WhatWillRun(setup: Setup) -> None:
     ]
     if setup.holders < TRUSTED_SIZE:
         text.append(
-            f"\nBelow {TRUSTED_SIZE:,} holders the few fraud networks may die out: volumes and "
-            "honest outcomes hold from 20,000, fraud figures do not; use this size to try things."
+            f"\nBelow {TRUSTED_SIZE:,} holders fraud levels drift with the number of holders "
+            "simulated (fewer audits follow reports): volumes and honest outcomes hold from "
+            "20,000, fraud figures do not; use this size to try things."
         )
     with solara.Column(classes=["what-will-run"], gap="0px"):
         solara.Markdown("### What will run")
