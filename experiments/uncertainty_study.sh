@@ -2,7 +2,7 @@
 # Regenerate the reference uncertainty and sensitivity study (docs/sensitivity.md) into
 # results/sensitivity/ (Morris screening, Sobol indices) and results/uncertainty/ (history
 # matching, the levers over the plausible set), at 50,000 holders (volumes agree with 100,000 from
-# 20,000 up; fraud levels need 50,000 or more: at 20,000 the networks die out, ODD 2.8):
+# 20,000 up; fraud levels drift with the size through report-triggered audits, ODD 2.8):
 #
 #   1. Morris over the 23 groups of configs/uncertainties/default.yaml    1 536 runs, 2019-2026
 #   2. Sobol over the groups Morris ranks first (CPF_SOBOL_GROUPS, 15)     ~ 680 runs, 2019-2026
@@ -12,7 +12,8 @@
 #   5. Sobol of the canvassing ban's fraud effect over its mechanism's six   512 runs, 2019-2026
 #      parameters, one by one (the README's flag)
 #
-# About 3 500 runs of ~3 s (50,000 holders, 96 months) on 2 workers: 102 min on 2 cores (measured).
+# About 3 500 runs of ~3 s (50,000 holders, 96 months) on 2 workers: about 2 hours on 2 cores
+# (measured step by step in results/uncertainty/timings.txt: 125 min in all).
 #   bash experiments/uncertainty_study.sh                        # the reference
 #   CPF_REHEARSAL=1 CPF_OUT=/tmp/study bash experiments/uncertainty_study.sh
 #       # the whole chain in a few minutes: 2,000 holders, 3 groups, tiny designs
