@@ -20,17 +20,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.agents.outreach import MIN_TARGET_BALANCE_EUR, pressure_chance, reach
+from sim.agents.outreach import MIN_TARGET_BALANCE_EUR, pressure_chance, reach, reachable
 from sim.core.domain import (
     CHANNELS,
     GHOST_CHANNEL,
-    NOT_ENROLLED,
     PRESSURED_CHANNEL,
     TAKEOVER_CHANNEL,
 )
 from sim.platform.checkout import (
     attendance_pass_chance,
-    exempt_from_copayment,
+    copayment_due,
     identity_pass_chance,
     pressured_signing_chance,
     screen_catch_chance,
@@ -86,23 +85,23 @@ def read_prospects(world: World, reusable: NDArray[np.intp]) -> Prospects:
     panel = np.arange(0, pop.size, max(1, -(-pop.size // PANEL_HOLDERS)))
     balance = pop.balance[panel].astype(np.float64)
     vulnerability = pop.vulnerability[panel].astype(np.float64)
-    free = pop.enrol_offer[panel] == NOT_ENROLLED
-    copay = _copay(world, panel)
-    targets = balance >= MIN_TARGET_BALANCE_EUR
+    copay = copayment_due(world, panel)
     chance = np.empty((len(CHANNELS), panel.size))
     chance[TAKEOVER_CHANNEL] = (
-        f.phishing_success * vulnerability * (targets & ~pop.compromised[panel])
+        f.phishing_success
+        * vulnerability
+        * ((balance >= MIN_TARGET_BALANCE_EUR) & ~pop.compromised[panel])
     )
     chance[PRESSURED_CHANNEL] = (
         pressure_chance(world, f.canvassing_success)
         * vulnerability
-        * (targets & free)
+        * reachable(world, panel, MIN_TARGET_BALANCE_EUR)
         * pressured_signing_chance(world, copay)
     )
     chance[GHOST_CHANNEL] = (
         f.ghost_acceptance
         * np.minimum(1.0, 2 * vulnerability)
-        * (free & (balance >= GHOST_MIN_BALANCE_EUR))
+        * reachable(world, panel, GHOST_MIN_BALANCE_EUR)
     )
     return Prospects(
         balance,
@@ -110,13 +109,8 @@ def read_prospects(world: World, reusable: NDArray[np.intp]) -> Prospects:
         chance,
         pop.size / panel.size,
         pop.balance[reusable].astype(np.float64),
-        _copay(world, reusable),
+        copayment_due(world, reusable),
     )
-
-
-def _copay(world: World, holders: NDArray[np.intp]) -> NDArray[np.float64]:
-    copay = world.policy.copayment_eur
-    return np.where(exempt_from_copayment(world, holders), 0.0, copay)
 
 
 def expected_catch(

@@ -100,10 +100,10 @@ class FraudNetwork(mesa.Agent):
             model.recorder.add(
                 f"network_effort_{name}", model.month, contacts[channel] / model.scale
             )
-        reach = contacts.copy()
-        reach[GHOST_CHANNEL] = recruits
+        approaches = contacts.copy()  # ghost training approaches straw recruits, not contacts
+        approaches[GHOST_CHANNEL] = recruits
         self.catch = expected_catch(
-            model, prospects, self.shell, self.experience, reach, self._reuse_chance()
+            model, prospects, self.shell, self.experience, approaches, self._reuse_chance()
         )
         self.shell.canvassing = float(self.shares[PRESSURED_CHANNEL])
         self._take_over(contacts[TAKEOVER_CHANNEL], pool, stream("takeover"))

@@ -90,6 +90,11 @@ def exempt_from_copayment(world: World, holders: NDArray[np.intp]) -> NDArray[np
     return exempt
 
 
+def copayment_due(world: World, holders: NDArray[np.intp]) -> NDArray[np.float64]:
+    """The copayment each of `holders` would be charged this month (0 when exempt)."""
+    return np.where(exempt_from_copayment(world, holders), 0.0, world.policy.copayment_eur)
+
+
 def checkout(world: World, d: Dossiers, rng: np.random.Generator) -> Dossiers:
     """Run a batch through the checkout; returns the dossiers accepted and enrolled.
 
@@ -109,7 +114,7 @@ def checkout(world: World, d: Dossiers, rng: np.random.Generator) -> Dossiers:
     d = _anomaly_screen(world, d)
     if len(d) == 0:
         return d
-    copay = np.where(exempt_from_copayment(world, d.holders), 0.0, policy.copayment_eur)
+    copay = copayment_due(world, d.holders)
     pop = world.population
     public = np.clip(d.prices - copay, 0.0, pop.balance[d.holders])
     paid_copay = np.minimum(copay, d.prices)
