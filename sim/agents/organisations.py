@@ -145,6 +145,11 @@ class Organisation(mesa.Agent):
         self.place_credit = carried + places
         self.capacity_left = self.seats_opened = int(self.place_credit)
 
+    @property
+    def places_left(self) -> float:
+        """Places still open this month, fractions included (what the real cohort has left)."""
+        return self.place_credit - (self.seats_opened - self.capacity_left)
+
     def set_prices(self) -> None:
         """Price the catalogue: cost-plus, demand-led, or anchored on holders' balances."""
         model, market, offers = self.model, self.model.params.market, self.model.offers

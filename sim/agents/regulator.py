@@ -103,7 +103,12 @@ def audit(world: World, month: int) -> None:
     members = np.array([max(1, round(o.weight)) for o in orgs])
     # Reports name one real organisation: a cohort's reports are shared among its members.
     reported = np.array([reports.get(o.unique_id, 0.0) for o in orgs]) / members
-    report_push = 1 - np.exp(-plat.reports_to_audit * reported)
+    report_push, unheard = report_pressure(reported, plat.reports_to_audit)
+    world.reports = {
+        o.unique_id: float(left * n)
+        for o, left, n in zip(orgs, unheard, members, strict=True)
+        if left > 0
+    }
     probability = audit_probability(members, report_push, rate, plat.audit_capacity_per_month)
     if not probability.any():
         return
@@ -117,6 +122,24 @@ def audit(world: World, month: int) -> None:
     for org, n in zip(orgs, found.tolist(), strict=True):
         if n:
             remove_members(world, org, n, recover=True)
+
+
+def report_pressure(
+    reported: NDArray[np.float64], reports_to_audit: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Audit chance that each member's reports call for, and the reports left for next month.
+
+    Each report adds `reports_to_audit` to the chance of an audit, linearly, so the audits
+    asked for are proportional to the reports whether they arrive one by one or, in a small
+    sample, in lumps of `scale` national reports (a concave push made a 20,000-holder run audit
+    shells a third less than a 1,000,000-holder one). Reports beyond what one audit answers stay
+    on file for the next month's round.
+    """
+    asked = reports_to_audit * reported
+    unheard = np.zeros_like(reported)
+    over = asked > 1.0
+    unheard[over] = reported[over] - 1.0 / reports_to_audit
+    return np.minimum(asked, 1.0), unheard
 
 
 def audit_probability(

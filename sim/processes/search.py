@@ -72,8 +72,8 @@ def run_search_and_checkout(world: World) -> None:
         )
         pages[topic_profile * variants : (topic_profile + 1) * variants] = built
     table = PageTable.stack(pages, b.shown_offers, b)
-    seats = signals.capacity_left.copy()
-    expected = ExpectedSales.empty(seats.size)
+    places = signals.places_left
+    expected = ExpectedSales.empty(places.size)
     pending = np.arange(searchers.size)
     rows_placed, offers_placed, relevance_placed = [], [], []
     for attempt in range(SEARCH_ROUNDS):
@@ -110,7 +110,7 @@ def run_search_and_checkout(world: World) -> None:
     book_expected_sales(
         world,
         expected,
-        np.minimum(expected.buyers, seats) * (len(enrolled) / max(1, len(dossiers))),
+        np.minimum(expected.buyers, places) * (len(enrolled) / max(1, len(dossiers))),
         world.offers.organisation[enrolled.offers],
         (rec.series["debited_eur"][month] - debited) / paid if paid > 0 else 0.0,
     )
@@ -245,6 +245,8 @@ class OrganisationSignals:
     copies: NDArray[np.float32]
     """Real organisations the agent stands for (1 where none is listed)."""
     capacity_left: NDArray[np.int64]
+    places_left: NDArray[np.float64]
+    """The cohort's places left this month in expectation (fractional simulated trainees)."""
 
 
 def organisation_signals(world: World) -> OrganisationSignals:
@@ -254,12 +256,14 @@ def organisation_signals(world: World) -> OrganisationSignals:
     rating = np.zeros(size, dtype=np.float32)
     copies = np.ones(size, dtype=np.float32)
     capacity = np.zeros(size, dtype=np.int64)
+    places = np.zeros(size)
     for org in world.listed_organisations():
         visibility[org.unique_id] = org.visibility
         rating[org.unique_id] = org.displayed_rating
         copies[org.unique_id] = max(1.0, org.weight)
         capacity[org.unique_id] = max(0, org.capacity_left)
-    return OrganisationSignals(visibility, rating, copies, capacity)
+        places[org.unique_id] = max(0.0, org.places_left)
+    return OrganisationSignals(visibility, rating, copies, capacity, places)
 
 
 def within_capacity(

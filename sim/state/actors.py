@@ -26,6 +26,8 @@ class OrganisationLike(Protocol):
     canvassing: float
     capacity_left: int
     """Places left this month in the organisation's courses (simulated trainees)."""
+    places_left: float
+    """The same with the fractions of a place a small sample cannot open (expected books)."""
     calls: float
     costs: float
     pressured_revenue: float
