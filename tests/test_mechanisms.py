@@ -30,7 +30,7 @@ from sim.core.domain import (
 )
 from sim.params import MarketParams
 from sim.platform.checkout import Dossiers, checkout, identity_give_up
-from sim.platform.ranking import PageTable, choose_with_chances, result_pages
+from sim.platform.ranking import PageTable, choose_on, pick_chances, result_pages
 from sim.processes.courses import use_probability
 from sim.processes.levers import CanvassingBan, CanvassingEnforcement, Copayment, IdentityCheck
 from sim.processes.needs import licence_weight, need_rate, receptiveness, seed_needs
@@ -300,7 +300,8 @@ def test_choice_chances_are_how_often_holders_pick_each_offer():
     keys = np.zeros(n, dtype=np.intp)
     balance = np.where(np.arange(n) % 2 == 0, 5000.0, 1000.0)
     gumbel = np.random.default_rng(3).gumbel(size=(n, 4)).astype(np.float32)
-    pick, fits, chance = choose_with_chances(table, keys, balance, gumbel, b)
+    pick, fits = choose_on(table, keys, balance, gumbel, b)
+    chance = pick_chances(table, keys, balance, b)
     assert fits.all() and np.allclose(chance.sum(axis=1), 1.0, atol=1e-5)
     for rich in (True, False):
         rows = np.flatnonzero((balance == 5000.0) == rich)
@@ -310,7 +311,7 @@ def test_choice_chances_are_how_often_holders_pick_each_offer():
     assert chance[1, dear] < chance[0, dear] - 0.1  # the poorer pick the dear offer less
     weak = PageTable(table.ids, table.relevance * 0.5, table.price, table.base)
     strict = replace(b, min_relevance=0.6)  # nothing on the page is relevant enough
-    assert not choose_with_chances(weak, keys[:5], balance[:5], gumbel[:5], strict)[2].any()
+    assert not pick_chances(weak, keys[:5], balance[:5], strict).any()
 
 
 def test_a_cohort_books_its_expected_sales_not_its_simulated_sample(monkeypatch):

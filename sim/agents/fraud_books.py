@@ -20,7 +20,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.agents.outreach import MIN_TARGET_BALANCE_EUR, pressure_chance, reach, reachable
+from sim.agents.outreach import (
+    MIN_TARGET_BALANCE_EUR,
+    CallPanel,
+    pressure_chance,
+    pressured_prices,
+    reach,
+    reachable,
+)
 from sim.core.domain import (
     CHANNELS,
     GHOST_CHANNEL,
@@ -31,7 +38,6 @@ from sim.platform.checkout import (
     attendance_pass_chance,
     copayment_due,
     identity_pass_chance,
-    pressured_signing_chance,
     screen_catch_chance,
 )
 from sim.state.actors import OrganisationLike
@@ -39,10 +45,6 @@ from sim.state.world import World
 
 DRAIN_SHARE = 0.95  # assumption: a takeover empties the account but for small change
 GHOST_MIN_BALANCE_EUR = 500.0  # assumption: straw holders worth recruiting
-PANEL_HOLDERS = 10_000
-"""Holders the month's prospects are read on (every k-th row; all of them below this size).
-A systematic sample of the population: the expected catch it gives is within a few per cent of
-the whole population's, at a cost that does not grow with the population."""
 
 
 @dataclass(frozen=True)
@@ -82,32 +84,25 @@ class Catch:
 def read_prospects(world: World, reusable: NDArray[np.intp]) -> Prospects:
     """The month's chances per reached holder, on the panel, before any network acts."""
     pop, f = world.population, world.params.fraud
-    panel = np.arange(0, pop.size, max(1, -(-pop.size // PANEL_HOLDERS)))
-    balance = pop.balance[panel].astype(np.float64)
-    vulnerability = pop.vulnerability[panel].astype(np.float64)
-    copay = copayment_due(world, panel)
-    chance = np.empty((len(CHANNELS), panel.size))
+    panel = CallPanel.read(world)
+    vulnerability = pop.vulnerability[panel.rows].astype(np.float64)
+    chance = np.empty((len(CHANNELS), panel.rows.size))
     chance[TAKEOVER_CHANNEL] = (
         f.phishing_success
         * vulnerability
-        * ((balance >= MIN_TARGET_BALANCE_EUR) & ~pop.compromised[panel])
+        * ((panel.balance >= MIN_TARGET_BALANCE_EUR) & ~pop.compromised[panel.rows])
     )
-    chance[PRESSURED_CHANNEL] = (
-        pressure_chance(world, f.canvassing_success)
-        * vulnerability
-        * reachable(world, panel, MIN_TARGET_BALANCE_EUR)
-        * pressured_signing_chance(world, copay)
-    )
+    chance[PRESSURED_CHANNEL] = pressure_chance(world, f.canvassing_success) * panel.signs
     chance[GHOST_CHANNEL] = (
         f.ghost_acceptance
         * np.minimum(1.0, 2 * vulnerability)
-        * reachable(world, panel, GHOST_MIN_BALANCE_EUR)
+        * reachable(world, panel.rows, GHOST_MIN_BALANCE_EUR)
     )
     return Prospects(
-        balance,
-        copay,
+        panel.balance,
+        panel.copay,
         chance,
-        pop.size / panel.size,
+        panel.holders_per_row,
         pop.balance[reusable].astype(np.float64),
         copayment_due(world, reusable),
     )
@@ -129,20 +124,17 @@ def expected_catch(
     offers = shell.offers[world.offers.active[shell.offers]]
     if offers.size == 0:
         return Catch.none()
-    catalogue, policy = world.offers, world.policy
-    caps = policy.cap(np.full(offers.size, np.inf), catalogue.topic[offers])
+    policy = world.policy
+    caps = policy.cap(np.full(offers.size, np.inf), world.offers.topic[offers])
     price = np.zeros((len(CHANNELS), prospects.balance.size))
     reused_price = np.zeros(prospects.reusable_balance.size)
-    anchor = world.params.market.balance_anchor
-    for cap in np.unique(caps):  # prices averaged over the shell's listed offers
+    for cap in np.unique(caps):  # drained accounts, averaged over the shell's listed offers
         share = float(np.mean(caps == cap))
-        listed = float(catalogue.price[offers[caps == cap]].mean())
         drained = np.minimum(DRAIN_SHARE * prospects.balance, cap)
-        anchored = np.maximum(listed, np.minimum(anchor * prospects.balance, cap))
         price[TAKEOVER_CHANNEL] += share * drained
         price[GHOST_CHANNEL] += share * drained
-        price[PRESSURED_CHANNEL] += share * np.minimum(anchored, prospects.balance)
         reused_price += share * np.minimum(DRAIN_SHARE * prospects.reusable_balance, cap)
+    price[PRESSURED_CHANNEL] = pressured_prices(world, offers, prospects.balance)
     paid = np.maximum(0.0, price - prospects.copay)
     copaid = np.minimum(prospects.copay, price)
     reached = np.array([reach(world, float(c)) for c in contacts]) * prospects.holders_per_row

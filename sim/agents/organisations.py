@@ -60,6 +60,10 @@ class Organisation(mesa.Agent):
         """Expected minus realised honest sales this month: revenue, delivery cost (national)."""
         self.calls = 0.0
         self.pressured_revenue = 0.0
+        self.pressured_cost = 0.0
+        """Realised pressured sign-ups this month: revenue, delivery cost (national)."""
+        self.expected_pressure = (0.0, 0.0)
+        """What the month's calls should bring: revenue, delivery cost (national)."""
         self.pressured_value = 0.0
         self.sales_trend = 0.0
         self.previous_sales = 0.0
@@ -203,14 +207,19 @@ class Organisation(mesa.Agent):
         """Note how far this month's honest sales fell short of (or beat) their expectation."""
         self.sampling_gap = (revenue, delivery_cost)
 
+    def book_expected_pressure(self, revenue: float, delivery_cost: float) -> None:
+        """Note what this month's calls should bring (sim/agents/outreach.expected_sign_ups)."""
+        self.expected_pressure = (revenue, delivery_cost)
+
     @property
     def expected_revenue(self) -> float:
-        """The month's revenue with honest sales at their expectation.
+        """The month's revenue with honest sales and pressured sign-ups at their expectation.
 
         This is what the cohort's books show: its many real buyers do not swing with the
         simulated sample.
         """
-        return max(0.0, self.revenue + self.sampling_gap[0])
+        pressured_gap = self.expected_pressure[0] - self.pressured_revenue
+        return max(0.0, self.revenue + self.sampling_gap[0] + pressured_gap)
 
     def rate(self, satisfaction: float, n: int) -> None:
         """Collect end-of-course satisfaction (0-1) from `n` holders."""
@@ -224,7 +233,10 @@ class Organisation(mesa.Agent):
         revenue = self.expected_revenue
         marketing = market.marketing_share[s] * revenue
         costs = (
-            max(0.0, self.costs + self.sampling_gap[1])
+            max(
+                0.0,
+                self.costs + self.sampling_gap[1] + self.expected_pressure[1] - self.pressured_cost,
+            )
             + self.weight * market.fixed_cost_eur
             + marketing
             + self.calls * market.canvassing_cost_eur
@@ -240,13 +252,14 @@ class Organisation(mesa.Agent):
             self.rating = 0.8 * self.rating + 0.2 * self.satisfaction / self.satisfaction_n
         canvassers = self.weight * self.canvassing
         if canvassers > 0:  # what canvassing brought each member who did it
-            net = self.pressured_revenue - self.calls * market.canvassing_cost_eur
+            net = self.expected_pressure[0] - self.calls * market.canvassing_cost_eur
             self.pressured_value = 0.7 * self.pressured_value + 0.3 * net / canvassers
         sales = revenue
         self.sales_trend = sales - self.previous_sales
         self.previous_sales = 0.5 * self.previous_sales + 0.5 * sales
-        self.revenue = self.costs = self.calls = self.pressured_revenue = 0.0
-        self.sampling_gap = (0.0, 0.0)
+        self.revenue = self.costs = self.calls = 0.0
+        self.pressured_revenue = self.pressured_cost = 0.0
+        self.sampling_gap = self.expected_pressure = (0.0, 0.0)
         self.satisfaction, self.satisfaction_n = 0.0, 0
         self.fraud_paid[(self.model.month + 1) % HISTORY_MONTHS] = 0.0  # the slot next month reuses
 

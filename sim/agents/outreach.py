@@ -13,18 +13,32 @@ chance) and thins them by their own chance (sim/core/events.py), not every conta
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.core.domain import NOT_ENROLLED, PRESSURED, SELF_EMPLOYED, TOPIC_RELEVANCE
 from sim.core.events import bernoulli_rows, holder_uniforms
-from sim.platform.checkout import Dossiers, checkout
+from sim.platform.checkout import (
+    Dossiers,
+    checkout,
+    copayment_due,
+    identity_pass_chance,
+    pressured_signing_chance,
+    screen_catch_chance,
+)
 from sim.state.actors import NetworkLike, OrganisationLike
 from sim.state.world import World
 
 MIN_TARGET_BALANCE_EUR = 300.0  # assumption: callers do not bother with smaller balances
 CALL_AWARENESS = 0.1  # assumption: share of called holders who learn they can use their CPF
+PANEL_HOLDERS = 10_000
+"""Holders a month's prospects are read on (every k-th row; all of them below this size).
+A systematic sample of the population: the expectations it gives are within a few per cent of
+the whole population's, at a cost that does not grow with the population."""
+CALLER_PANEL_HOLDERS = 2_000
+"""The same for the legal callers' books, read once per cohort and month (a hundred cohorts)."""
 
 
 def reach(world: World, national: float) -> float:
@@ -103,6 +117,81 @@ def pressure_chance(world: World, success: float) -> float:
     """
     screening = 1.0 + world.signals.call_load / world.params.market.call_screening_load
     return min(1.0, success * world.platform_ease / screening)
+
+
+@dataclass(frozen=True)
+class CallPanel:
+    """The month's holders as callers see them, read on a panel of rows."""
+
+    rows: NDArray[np.intp]
+    balance: NDArray[np.float64]
+    copay: NDArray[np.float64]
+    """Copayment each panel holder would be charged (0 when exempt)."""
+    signs: NDArray[np.float64]
+    """Chance a panel holder reached by a call of success 1 signs despite the copayment."""
+    holders_per_row: float
+
+    @classmethod
+    def read(cls, world: World, holders: int = PANEL_HOLDERS) -> CallPanel:
+        """The panel of about `holders` rows as it stands now (balances, courses, copayments)."""
+        pop = world.population
+        panel = np.arange(0, pop.size, max(1, -(-pop.size // holders)))
+        copay = copayment_due(world, panel)
+        signs = (
+            pop.vulnerability[panel].astype(np.float64)
+            * reachable(world, panel, MIN_TARGET_BALANCE_EUR)
+            * pressured_signing_chance(world, copay)
+        )
+        return cls(
+            panel, pop.balance[panel].astype(np.float64), copay, signs, pop.size / panel.size
+        )
+
+
+def pressured_prices(
+    world: World, offers: NDArray[np.intp], balance: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Expected price of a pressured sign-up at each balance, over the caller's listed `offers`.
+
+    The averaged form of `canvass`'s rule: the offer's listed price, or `balance_anchor` of the
+    balance within the offer's cap if more, never above the balance.
+    """
+    catalogue, policy = world.offers, world.policy
+    anchor = world.params.market.balance_anchor
+    if policy.price_cap_eur <= 0 and not policy.price_cap_by_topic_eur:
+        anchored = np.maximum(float(catalogue.price[offers].mean()), anchor * balance)
+        return np.minimum(anchored, balance)
+    caps = policy.cap(np.full(offers.size, np.inf), catalogue.topic[offers])
+    price = np.zeros(balance.size)
+    for cap in np.unique(caps):
+        listed = float(catalogue.price[offers[caps == cap]].mean())
+        anchored = np.maximum(listed, np.minimum(anchor * balance, cap))
+        price += float(np.mean(caps == cap)) * np.minimum(anchored, balance)
+    return price
+
+
+def expected_sign_ups(
+    world: World, panel: CallPanel, org: OrganisationLike, calls_national: float
+) -> tuple[float, float]:
+    """A legal caller's expected month from its sign-ups: revenue and fair value (national).
+
+    What `calls_national` should bring at this month's pressure, copayment and checkout, within
+    the places the cohort has left: what its books read, as its honest sales do (ODD 7.5), so
+    that neither its survival nor its members' choice under a canvassing ban swings with the few
+    holders a small sample puts on the line.
+    """
+    offers = org.offers[world.offers.active[org.offers]]
+    if offers.size == 0 or calls_national <= 0:
+        return 0.0, 0.0
+    success = world.params.market.canvassing_success
+    accepted = identity_pass_chance(world, PRESSURED, 0.0) * (1.0 - screen_catch_chance(world, 0.0))
+    chance = pressure_chance(world, success) * accepted * panel.signs
+    reached = reach(world, calls_national) * panel.holders_per_row
+    sign_ups = reached * float(chance.sum())
+    share = min(1.0, max(0.0, org.places_left) / sign_ups) if sign_ups > 0 else 0.0
+    paid = np.maximum(0.0, pressured_prices(world, offers, panel.balance) - panel.copay)
+    fair = float(world.offers.fair_price[offers].mean())
+    scale = world.scale * share * reached
+    return scale * float((chance * paid).sum()), scale * float(chance.sum()) * fair
 
 
 def canvass(

@@ -153,18 +153,17 @@ def choose_on(
     return _noisy_pick(utility, bookable, gumbel), fits
 
 
-def choose_with_chances(
+def pick_chances(
     table: PageTable,
     keys: NDArray[np.intp],
     balance: NDArray[np.float64],
-    gumbel: NDArray[np.floating],
     b: BehaviourParams,
     available: NDArray[np.bool_] | None = None,
-) -> tuple[NDArray[np.intp], NDArray[np.bool_], NDArray[np.float32]]:
-    """`choose_on`, plus the chance that it picks each shown offer, for each searcher.
+) -> NDArray[np.float32]:
+    """The chance that `choose_on` picks each shown offer, for each searcher.
 
-    The chances are the logit over the same utilities without the taste noise (0 on a page
-    that does not fit): the probabilities of the noisy picks, computed from the same utilities.
+    The logit over the same utilities without the taste noise (0 on a page that does not fit):
+    the probabilities of the noisy picks, computed from the same utilities.
     """
     utility, bookable, fits = _utilities(table, keys, balance, b, available)
     masked = np.where(bookable, utility, np.float32(-np.inf))
@@ -172,8 +171,7 @@ def choose_with_chances(
     weight = np.exp(masked - top[:, None], dtype=np.float32)
     weight[~fits] = 0.0
     total = weight.sum(axis=1, keepdims=True)
-    chance = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
-    return _noisy_pick(utility, bookable, gumbel), fits, chance
+    return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
 
 
 def _utilities(

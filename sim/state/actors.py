@@ -31,6 +31,7 @@ class OrganisationLike(Protocol):
     calls: float
     costs: float
     pressured_revenue: float
+    pressured_cost: float
     fraud_paid: NDArray[np.float64]
     """Fraudulent payments received per recent month and channel (simulated euros)."""
 
@@ -50,6 +51,10 @@ class OrganisationLike(Protocol):
 
     def book_sampling_gap(self, revenue: float, delivery_cost: float) -> None:
         """Note how far the month's honest sales fell from their expectation."""
+        ...
+
+    def book_expected_pressure(self, revenue: float, delivery_cost: float) -> None:
+        """Note what this month's calls should bring (revenue, delivery cost; national)."""
         ...
 
     def rate(self, satisfaction: float, n: int) -> None:

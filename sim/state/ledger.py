@@ -48,9 +48,11 @@ def pay(world: World, offers: NDArray[np.intp], amounts: NDArray[np.float64], ki
         revenue = float(amounts[mine].sum()) * world.scale
         delivery = float(world.offers.fair_price[offers[mine]].sum()) * world.scale
         if kind == LEGIT or org.network is None:  # honest sales and legal hard selling
-            org.receive(revenue, delivery * delivery_share[org.strategy], None)
+            cost = delivery * delivery_share[org.strategy]
+            org.receive(revenue, cost, None)
             if kind == PRESSURED:
                 org.pressured_revenue += revenue
+                org.pressured_cost += cost
             continue
         org.receive(revenue, delivery * delivery_share[org.strategy], kind - 1)
 
