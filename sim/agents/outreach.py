@@ -152,21 +152,15 @@ def pressured_prices(
 ) -> NDArray[np.float64]:
     """Expected price of a pressured sign-up at each balance, over the caller's listed `offers`.
 
-    The averaged form of `canvass`'s rule: the offer's listed price, or `balance_anchor` of the
-    balance within the offer's cap if more, never above the balance.
+    `canvass`'s rule averaged over the offers, which it draws at random: the offer's listed
+    price, or `balance_anchor` of the balance within the offer's cap if more, never above the
+    balance.
     """
-    catalogue, policy = world.offers, world.policy
-    anchor = world.params.market.balance_anchor
-    if policy.price_cap_eur <= 0 and not policy.price_cap_by_topic_eur:
-        anchored = np.maximum(float(catalogue.price[offers].mean()), anchor * balance)
-        return np.minimum(anchored, balance)
-    caps = policy.cap(np.full(offers.size, np.inf), catalogue.topic[offers])
-    price = np.zeros(balance.size)
-    for cap in np.unique(caps):
-        listed = float(catalogue.price[offers[caps == cap]].mean())
-        anchored = np.maximum(listed, np.minimum(anchor * balance, cap))
-        price += float(np.mean(caps == cap)) * np.minimum(anchored, balance)
-    return price
+    catalogue = world.offers
+    caps = world.policy.cap(np.full(offers.size, np.inf), catalogue.topic[offers])
+    anchored = np.minimum(world.params.market.balance_anchor * balance, caps[:, None])
+    price = np.maximum(catalogue.price[offers][:, None], anchored)
+    return np.minimum(price, balance).mean(axis=0)
 
 
 def expected_sign_ups(
