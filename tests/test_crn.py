@@ -38,5 +38,7 @@ def test_paired_difference_spreads_much_less_than_unpaired(
     b = np.array([r.summary[outcome] for r in none])
     paired = np.std(a - b, ddof=1)
     unpaired = np.std([a[i] - b[j] for i in SEEDS for j in SEEDS if i != j], ddof=1)
-    # measured: paired/unpaired about 0.2-0.4 for these outcomes; independent draws would give ~1
-    assert paired < 0.6 * unpaired, (outcome, paired, unpaired)
+    # Independent draws would give ~1. Measured, 6 seeds: model v2.5 0.14-0.23 at 20,000 holders;
+    # v2.6 0.40-0.67 at 20,000 (pages now hold courses with part of a place left, a set that
+    # differs more between the two worlds month by month) and 0.16-0.45 at 100,000 (v2.5 0.14-0.41)
+    assert paired < 0.75 * unpaired, (outcome, paired, unpaired)

@@ -76,8 +76,8 @@ def WhatWillRun(setup: Setup) -> None:
     if setup.holders < TRUSTED_SIZE:
         text.append(
             f"\nBelow {TRUSTED_SIZE:,} holders fraud levels drift with the number of holders "
-            "simulated (fewer audits follow reports): volumes and honest outcomes hold from "
-            "20,000, fraud figures do not; use this size to try things."
+            "simulated (after 2022 a few networks remain and their number drifts): volumes and "
+            "honest outcomes hold from 20,000, fraud figures do not; use this size to try things."
         )
     with solara.Column(classes=["what-will-run"], gap="0px"):
         solara.Markdown("### What will run")
