@@ -34,12 +34,7 @@ from sim.core.domain import (
     PRESSURED_CHANNEL,
     TAKEOVER_CHANNEL,
 )
-from sim.platform.checkout import (
-    attendance_pass_chance,
-    copayment_due,
-    identity_pass_chance,
-    screen_catch_chance,
-)
+from sim.platform.checkout import accepted_chance, attendance_pass_chance, copayment_due
 from sim.state.actors import OrganisationLike
 from sim.state.world import World
 
@@ -150,7 +145,7 @@ def expected_catch(
         np.minimum(prospects.reusable_copay, reused_price).sum()
     )
     accepted = np.array(
-        [_accepted(world, channel + 1, float(e)) for channel, e in enumerate(experience)]
+        [accepted_chance(world, channel + 1, float(e)) for channel, e in enumerate(experience)]
     )
     paid_out = accepted.copy()
     if policy.payment_on_attendance:  # takeover and ghost purchases wait for attendance
@@ -158,10 +153,3 @@ def expected_catch(
             paid_out[channel] *= float(attendance_pass_chance(world, experience[channel]))
     scale = world.scale
     return Catch(money * paid_out * scale, copays * accepted * scale, dossiers * accepted * scale)
-
-
-def _accepted(world: World, kind: int, experience: float) -> float:
-    """Chance a network's dossier of `kind` (channel + 1) passes identity check and screening."""
-    return identity_pass_chance(world, kind, experience) * (
-        1.0 - screen_catch_chance(world, experience)
-    )

@@ -22,11 +22,10 @@ from sim.core.domain import NOT_ENROLLED, PRESSURED, SELF_EMPLOYED, TOPIC_RELEVA
 from sim.core.events import bernoulli_rows, holder_uniforms
 from sim.platform.checkout import (
     Dossiers,
+    accepted_chance,
     checkout,
     copayment_due,
-    identity_pass_chance,
     pressured_signing_chance,
-    screen_catch_chance,
 )
 from sim.state.actors import NetworkLike, OrganisationLike
 from sim.state.world import World
@@ -177,8 +176,7 @@ def expected_sign_ups(
     if offers.size == 0 or calls_national <= 0:
         return 0.0, 0.0
     success = world.params.market.canvassing_success
-    accepted = identity_pass_chance(world, PRESSURED, 0.0) * (1.0 - screen_catch_chance(world, 0.0))
-    chance = pressure_chance(world, success) * accepted * panel.signs
+    chance = pressure_chance(world, success) * accepted_chance(world, PRESSURED, 0.0) * panel.signs
     reached = reach(world, calls_national) * panel.holders_per_row
     sign_ups = reached * float(chance.sum())
     share = min(1.0, max(0.0, org.places_left) / sign_ups) if sign_ups > 0 else 0.0

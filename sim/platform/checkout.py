@@ -218,6 +218,17 @@ def screen_catch_chance(world: World, experience: float) -> float:
     return strength * fraud_p.anomaly_signal * (1 - fraud_p.anomaly_evasion * experience)
 
 
+def accepted_chance(world: World, kind: int, experience: float) -> float:
+    """Chance a dossier of fraudulent or pressured `kind` passes identity check and screening.
+
+    The expectation the books read (a network's at its experience in the channel, a legal
+    caller's at 0) of `_identity_check` and `_anomaly_screen` for such a dossier.
+    """
+    return identity_pass_chance(world, kind, experience) * (
+        1.0 - screen_catch_chance(world, experience)
+    )
+
+
 def attendance_pass_chance(world: World, experience: NDArray[np.float64]) -> NDArray[np.float64]:
     """Chance faked attendance passes the attendance check under payment on attendance."""
     f = world.params.fraud

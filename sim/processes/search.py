@@ -172,7 +172,7 @@ def _pick(
     balance = pop.balance[holders]
     pick, fits = choose_on(table, keys, balance, gumbel[pending], b, available)
     cells = table.ids[keys]
-    affordable = _affordable(world, cells, holders)
+    affordable = _affordable(world.offers.price[cells], balance, pop.need_value[holders])
     fits &= affordable[np.arange(keys.size), pick]
     if expected is not None:
         chance = pick_chances(table, keys, balance, b, available)
@@ -211,13 +211,13 @@ def _expect_first_picks(
     variants = b.query_variants
     first_page = group - group % variants
     balance = pop.balance[searchers]
-    need_value = pop.need_value[searchers][:, None]
+    need_value = pop.need_value[searchers]
     shown = table.ids.shape[1]
     by_cell = np.zeros(table.ids.size)  # summed over searchers, per page and place on it
     for variant in range(variants):
         keys = first_page + variant
         chance = pick_chances(table, keys, balance, b, opened)
-        chance[np.maximum(0.0, table.price[keys] - balance[:, None]) > need_value] = 0.0
+        chance[~_affordable(table.price[keys], balance, need_value)] = 0.0
         cell = keys[:, None] * shown + np.arange(shown)
         by_cell += np.bincount(cell.ravel(), chance.ravel(), by_cell.size)
     kept = by_cell > 0
@@ -225,12 +225,13 @@ def _expect_first_picks(
 
 
 def _affordable(
-    world: World, cells: NDArray[np.intp], holders: NDArray[np.intp]
+    prices: NDArray[np.floating], balance: NDArray[np.floating], need_value: NDArray[np.floating]
 ) -> NDArray[np.bool_]:
-    """A course whose price exceeds the balance by more than the need is worth is not bought."""
-    pop = world.population
-    shortfall = np.maximum(0.0, world.offers.price[cells] - pop.balance[holders][:, None])
-    return shortfall <= pop.need_value[holders][:, None]
+    """A course whose price exceeds the balance by more than the need is worth is not bought.
+
+    `prices`: one row of shown courses per searcher; `balance`, `need_value`: per searcher.
+    """
+    return np.maximum(0.0, prices - balance[:, None]) <= need_value[:, None]
 
 
 @dataclass

@@ -47,14 +47,14 @@ def pay(world: World, offers: NDArray[np.intp], amounts: NDArray[np.float64], ki
         mine = org_ids == org_id
         revenue = float(amounts[mine].sum()) * world.scale
         delivery = float(world.offers.fair_price[offers[mine]].sum()) * world.scale
+        cost = delivery * delivery_share[org.strategy]
         if kind == LEGIT or org.network is None:  # honest sales and legal hard selling
-            cost = delivery * delivery_share[org.strategy]
             org.receive(revenue, cost, None)
             if kind == PRESSURED:
                 org.pressured_revenue += revenue
                 org.pressured_cost += cost
             continue
-        org.receive(revenue, delivery * delivery_share[org.strategy], kind - 1)
+        org.receive(revenue, cost, kind - 1)
 
 
 def recover(world: World, by_channel: NDArray[np.float64]) -> None:
