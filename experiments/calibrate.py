@@ -1,14 +1,17 @@
 """Fit the free parameters to the pre-reform targets (up to September 2022) with Optuna.
 
     .venv/bin/python experiments/calibrate.py [--trials 400] [--minutes 60] [--holders 30000]
-        [--seeds 0 1 2] [--workers 2] [--sampler cmaes|tpe] [--dry-run]
+        [--seeds 0 1 2] [--workers 2] [--sampler cmaes|tpe] [--sigma S]
+        [--start KEY=VALUE ...] [--dry-run]
 
 A global, noise-robust search: each trial sets every free parameter of sim/calibration/free.py
 (log-scaled where stated), runs the historical scenario to September 2022 for the same seeds
 (common random numbers: every candidate meets the same luck), averages the series over seeds and
 scores the targets of sim/calibration/targets.csv (sim/calibration/loss.py). The sampler is
 Optuna's CMA-ES (default; robust to noise through its population) or TPE, started from the
-current values. Trials run in worker processes. The trace is printed and the best point is
+current values (or from them with some moved, `--start`, when a probe found a better region
+that a local search does not reach; the current values are then tried too). Trials run in
+worker processes. The trace is printed and the best point is
 written to configs/calibration/fitted.yaml, with the search recorded in its header. No figure
 after September 2022 enters: the targets file holds none (a test checks it).
 """
@@ -36,6 +39,20 @@ def suggest(trial: optuna.Trial) -> dict[str, float]:
 def within_bounds(values: dict[str, float]) -> dict[str, float]:
     """Current values clipped into the search box (a start point Optuna accepts)."""
     return {key: min(max(values[key], low), high) for key, low, high, _ in FREE}
+
+
+def moved(pairs: list[str], parser: argparse.ArgumentParser) -> dict[str, float]:
+    """`--start` pairs as values; an unknown key or a bad number stops with one line (exit 2)."""
+    out = {}
+    for pair in pairs:
+        key, _, text = pair.partition("=")
+        if key not in KEYS:
+            parser.error(f"--start: {key!r} is not a free parameter (one of: {', '.join(KEYS)})")
+        try:
+            out[key] = float(text)
+        except ValueError:
+            parser.error(f"--start: {key}={text!r} is not a number")
+    return out
 
 
 def write_fitted(values: dict[str, float], note: str) -> None:
@@ -87,12 +104,20 @@ def main() -> None:
         help="CMA-ES: start from the current values with this step (log units for log-scaled "
         "parameters), to refine a fit; default: a wide search from them",
     )
+    parser.add_argument(
+        "--start",
+        nargs="+",
+        default=[],
+        metavar="KEY=VALUE",
+        help="start from the current values with these free parameters moved",
+    )
     parser.add_argument("--dry-run", action="store_true", help="evaluate the start point only")
     args = parser.parse_args()
 
     targets = load_targets()
     base = base_params([f"end={LAST_CALIBRATION_MONTH}", f"population.holders={args.holders}"])
-    start = within_bounds(current_values(base))
+    current = within_bounds(current_values(base))
+    start = within_bounds({**current, **moved(args.start, parser)})
     fitted = [t for t in targets if t.weight > 0]
     print(
         f"Fitting {len(KEYS)} parameters to {len(fitted)} weighted targets "
@@ -110,6 +135,8 @@ def main() -> None:
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="minimize", sampler=sampler)
     study.enqueue_trial(start)
+    if start != current:
+        study.enqueue_trial(current)
     began = time.time()
     best_loss, best_values = math.inf, start
     with ProcessPoolExecutor(args.workers) as pool:
@@ -148,7 +175,7 @@ def main() -> None:
     (fit_loss, simulated), (held_loss, _) = scored[tuple(args.seeds)], scored[tuple(held_out)]
     print(f"Written values: loss {fit_loss:.4f} on the fit's seeds, {held_loss:.4f} on {held_out}")
     for key in KEYS:
-        print(f"  {key:40s} {start[key]:10.4g} -> {values[key]:10.4g}")
+        print(f"  {key:40s} {current[key]:10.4g} -> {values[key]:10.4g}")
     print("\nTargets (mean over the fit's seeds at the written values):")
     hits = report(targets, simulated)
     print(f"{hits} of {len(targets)} targets within tolerance")
@@ -156,7 +183,8 @@ def main() -> None:
         note = (
             f"Calibrated free parameters, written by experiments/calibrate.py on "
             f"{dt.date.today().isoformat()}.\n"
-            f"Optuna {args.sampler}{f' (refining, sigma {args.sigma})' if args.sigma else ''}, "
+            f"Optuna {args.sampler}{f' (refining, sigma {args.sigma})' if args.sigma else ''}"
+            f"{f', started at {" ".join(args.start)}' if args.start else ''}, "
             f"{len(study.trials)} trials, {args.holders:,} holders, "
             f"seeds {args.seeds} (common random numbers),\n"
             f"historical scenario to {LAST_CALIBRATION_MONTH}; targets: "

@@ -38,7 +38,9 @@ def test_paired_difference_spreads_much_less_than_unpaired(
     b = np.array([r.summary[outcome] for r in none])
     paired = np.std(a - b, ddof=1)
     unpaired = np.std([a[i] - b[j] for i in SEEDS for j in SEEDS if i != j], ddof=1)
-    # Independent draws would give ~1. Measured, 6 seeds: model v2.5 0.14-0.23 at 20,000 holders;
-    # v2.6 0.40-0.67 at 20,000 and 0.16-0.45 at 100,000 (v2.5 0.14-0.41). With v2.6's pages back
-    # to courses with a whole place left: 0.23-0.41 at 20,000 (why, not yet understood: ODD 2.8)
-    assert paired < 0.75 * unpaired, (outcome, paired, unpaired)
+    # Independent draws would give ~1. Measured, 6 seeds, 20,000 holders: model v2.5 0.14-0.23;
+    # v2.6 0.40-0.67 with searchers' tastes, checkout and course-end luck drawn by row order (one
+    # searcher more or fewer shifted everyone after it); v2.7, each holder's own: 0.13-0.43
+    # (fraud 0.43, the networks' own streams). At 100,000: 0.39-0.44 (the lever's effect on who
+    # stays in the market varies between seeds).
+    assert paired < 0.6 * unpaired, (outcome, paired, unpaired)

@@ -23,9 +23,11 @@ from sim.core.domain import (
     QUALITY,
     TAKEOVER,
 )
+from sim.core.events import holder_draws
 from sim.platform.checkout import Dossiers, checkout
 from sim.platform.ranking import choose, result_pages
 from sim.processes.levers import Copayment
+from sim.processes.search import taste_noise
 from sim.state import ledger
 from sim.state.world import World
 from tests.conftest import small_world
@@ -171,3 +173,18 @@ def test_copayment_lever_writes_the_policy_and_hurries_holders_before_an_announc
     assert world.policy.copayment_eur == 0.0 and world.policy.search_boost > 1.0
     lever.apply(world, may_2024)
     assert world.policy.copayment_eur == 100.0 and world.policy.search_boost == 1.0
+
+
+def test_a_holders_draws_and_tastes_do_not_depend_on_who_else_is_drawn():
+    """Common random numbers: a searcher's taste noise is a function of the holder alone."""
+    everyone = np.arange(50_000)
+    some = everyone[np.random.default_rng(0).random(everyone.size) < 0.3]
+    full, part = holder_draws(7, everyone, 4), holder_draws(7, some, 4)
+    assert np.array_equal(full[some], part)
+    assert not np.array_equal(holder_draws(8, some, 4), part)
+    tastes = taste_noise(7, everyone, 10)
+    assert np.array_equal(taste_noise(7, some, 10), tastes[some])
+    # standard Gumbel: mean Euler's gamma, standard deviation pi / sqrt(6)
+    assert tastes.mean() == pytest.approx(0.5772, abs=0.01)
+    assert tastes.std() == pytest.approx(np.pi / np.sqrt(6), abs=0.01)
+    assert np.corrcoef(tastes[:, 0], tastes[:, 1])[0, 1] == pytest.approx(0.0, abs=0.01)

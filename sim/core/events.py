@@ -12,7 +12,8 @@ what the events cost:
   each kept with probability p_i / p_max, are exactly the rows of independent Bernoulli(p_i)
   trials;
 - `holder_uniforms`: a uniform per holder and stream key by hashing the row (SplitMix64), so a
-  holder meets the same luck however many others are drawn (common random numbers).
+  holder meets the same luck however many others are drawn (common random numbers);
+  `holder_draws` gives several per holder the same way.
 """
 
 from __future__ import annotations
@@ -86,3 +87,9 @@ def holder_uniforms(key: int, rows: NDArray[np.integer]) -> NDArray[np.float64]:
     x *= _MIX2
     x ^= x >> np.uint64(31)
     return (x >> np.uint64(11)).astype(np.float64) * 2.0**-53
+
+
+def holder_draws(key: int, rows: NDArray[np.integer], n: int) -> NDArray[np.float64]:
+    """`n` uniforms per row (shape rows x n) for stream `key`: a pure function of (key, row)."""
+    cells = rows.astype(np.int64)[:, None] * n + np.arange(n)
+    return holder_uniforms(key, cells.ravel()).reshape(cells.shape)

@@ -98,13 +98,14 @@ def copayment_due(world: World, holders: NDArray[np.intp]) -> NDArray[np.float64
 def checkout(world: World, d: Dossiers, rng: np.random.Generator) -> Dossiers:
     """Run a batch through the checkout; returns the dossiers accepted and enrolled.
 
-    Every dossier's uniforms for every stage are drawn up front, so a stage that a lever
-    switches on or off (copayment, screening) does not shift the draws of the other stages
-    (common random numbers).
+    Every dossier's uniforms for every stage are drawn up front (from `rng`, unless the batch
+    brings its own), so a stage that a lever switches on or off (copayment, screening) does not
+    shift the draws of the other stages (common random numbers).
     """
     if len(d) == 0:
         return d
-    d.draws = rng.random((N_STAGES, len(d)))
+    if d.draws is None:
+        d.draws = rng.random((N_STAGES, len(d)))
     rec, month, policy = world.recorder, world.month, world.policy
     if d.kind != LEGIT and (d.kind != PRESSURED or d.network is not None):
         rec.add("fraud_attempts", month, len(d))

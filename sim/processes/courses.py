@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.core.domain import LEGIT, NOT_ENROLLED, PRESSURED
+from sim.core.events import holder_draws
 from sim.params import BehaviourParams
 from sim.state.ledger import release_escrow
 from sim.state.world import World
@@ -34,15 +35,16 @@ def complete_courses(world: World) -> None:
     abandon = np.where(remote, b.abandon_remote, b.abandon_in_person) + np.where(
         kind == PRESSURED, b.abandon_pressured_extra, 0.0
     )
-    rng = world.streams.get("completion", month)
-    completed = rng.random(ending.size) >= abandon
+    # each trainee's luck is the holder's own (common random numbers): completion, use, report
+    u = holder_draws(world.streams.key("completion", month), ending, 3)
+    completed = u[:, 0] >= abandon
     release_escrow(world, ending, offers, completed)
     rec.add("completions", month, int(completed.sum()))
     rec.add("abandonments", month, int((~completed).sum()))
     gain = np.where(completed, quality * relevance, 0.0)
     pop.skills[ending] += gain.astype(np.float32)
     rec.add("skill_gain", month, float(gain.sum()))
-    used = completed & (rng.random(ending.size) < use_probability(b, quality, relevance, remote))
+    used = completed & (u[:, 1] < use_probability(b, quality, relevance, remote))
     rec.add("used_learning", month, int(used.sum()))
     useful = used & (kind == LEGIT)
     rec.add_by_status("useful_enrolments", month, pop.status[ending[useful]])
@@ -53,7 +55,7 @@ def complete_courses(world: World) -> None:
     pressured = kind == PRESSURED
     trust = np.where(pressured, trust - b.trust_loss_scam, trust)
     world.trust.set(ending, trust)
-    reporting = ending[pressured & (rng.random(ending.size) < b.report_pressured)]
+    reporting = ending[pressured & (u[:, 2] < b.report_pressured)]
     rec.add("reports", month, reporting.size)
     world.note_reports(pop.enrol_offer[reporting].astype(np.intp))
     satisfaction = np.where(completed, quality * np.maximum(relevance, 0.3), 0.0)

@@ -15,8 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.core.domain import LEGIT, N_TOPICS, NO_NEED, NOT_ENROLLED, SELF_EMPLOYED
-from sim.core.events import holder_uniforms
-from sim.platform.checkout import Dossiers, checkout, exempt_from_copayment
+from sim.core.events import holder_draws, holder_uniforms
+from sim.platform.checkout import N_STAGES, Dossiers, checkout, exempt_from_copayment
 from sim.platform.ranking import PageTable, ResultPage, choose_on, pick_chances, result_pages
 from sim.state.world import World
 
@@ -49,11 +49,7 @@ def run_search_and_checkout(world: World) -> None:
     self_employed = pop.status[searchers] == SELF_EMPLOYED
     profile = pop.need_topic[searchers].astype(np.int64) * 2 + self_employed
     group = profile * variants + variant
-    # taste noise: standard Gumbel draws, as -log of standard exponentials (one log, not two)
-    exponential = world.streams.get("choice", month).standard_exponential(
-        (searchers.size, b.shown_offers), dtype=np.float32
-    )
-    gumbel = -np.log(np.maximum(exponential, np.finfo(np.float32).tiny))
+    gumbel = taste_noise(world.streams.key("choice", month, salt=0), searchers, b.shown_offers)
     priority = holder_uniforms(world.streams.key("capacity", month, salt=1), searchers)
     # The pages of every (topic, profile) searched this month, one row per query variant.
     profiles = np.unique(profile).tolist()
@@ -104,12 +100,15 @@ def run_search_and_checkout(world: World) -> None:
     for org in world.listed_organisations():
         org.capacity_left = int(signals.capacity_left[org.unique_id])
     offers = np.concatenate(offers_placed)
+    buyers = searchers[np.concatenate(rows_placed)]
     dossiers = Dossiers(
-        searchers[np.concatenate(rows_placed)],
+        buyers,
         offers,
         world.offers.price[offers],
         LEGIT,
         np.concatenate(relevance_placed),
+        # each buyer's checkout luck is the holder's own (common random numbers)
+        draws=holder_draws(world.streams.key("checkout", month), buyers, N_STAGES).T,
     )
     debited = rec.series["debited_eur"][month]
     enrolled = checkout(world, dossiers, world.streams.get("checkout", month))
@@ -121,6 +120,17 @@ def run_search_and_checkout(world: World) -> None:
         world.offers.organisation[enrolled.offers],
         (rec.series["debited_eur"][month] - debited) / paid if paid > 0 else 0.0,
     )
+
+
+def taste_noise(key: int, searchers: NDArray[np.intp], slots: int) -> NDArray[np.float32]:
+    """Each searcher's standard Gumbel taste for each page slot: a pure function of the holder.
+
+    Drawn by row in order, one searcher more or fewer in a lever's world would shift the tastes
+    of every searcher after it and decorrelate the two worlds' choices (common random numbers).
+    """
+    u = holder_draws(key, searchers, slots).astype(np.float32)
+    np.clip(u, np.finfo(np.float32).tiny, np.float32(1.0 - 2.0**-24), out=u)
+    return -np.log(-np.log(u))
 
 
 def who_searches(world: World) -> NDArray[np.intp]:
