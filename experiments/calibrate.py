@@ -2,7 +2,7 @@
 
     .venv/bin/python experiments/calibrate.py [--trials 400] [--minutes 60] [--holders 30000]
         [--seeds 0 1 2] [--workers 2] [--sampler cmaes|tpe] [--sigma S]
-        [--start KEY=VALUE ...] [--dry-run]
+        [--start KEY=VALUE ...] [--only KEY ...] [--dry-run]
 
 A global, noise-robust search: each trial sets every free parameter of sim/calibration/free.py
 (log-scaled where stated), runs the historical scenario to September 2022 for the same seeds
@@ -31,9 +31,14 @@ from sim.calibration.loss import loss, mean_series, simulate
 from sim.calibration.targets import LAST_CALIBRATION_MONTH, Target, load_targets
 
 
-def suggest(trial: optuna.Trial) -> dict[str, float]:
-    """A point of the search space."""
-    return {key: trial.suggest_float(key, low, high, log=log) for key, low, high, log in FREE}
+def suggest(trial: optuna.Trial, start: dict[str, float], keys: list[str]) -> dict[str, float]:
+    """A point of the search space: `keys` searched, the other free parameters at `start`."""
+    searched = {
+        key: trial.suggest_float(key, low, high, log=log)
+        for key, low, high, log in FREE
+        if key in keys
+    }
+    return {**start, **searched}
 
 
 def within_bounds(values: dict[str, float]) -> dict[str, float]:
@@ -111,8 +116,20 @@ def main() -> None:
         metavar="KEY=VALUE",
         help="start from the current values with these free parameters moved",
     )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=list(KEYS),
+        metavar="KEY",
+        help="search only these free parameters, the others kept at their current values (for "
+        "a parameter that governs one target nearly alone, whose small share of the loss a "
+        "search of all of them cannot tell from the noise)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="evaluate the start point only")
     args = parser.parse_args()
+    for key in args.only:
+        if key not in KEYS:
+            parser.error(f"--only: {key!r} is not a free parameter (one of: {', '.join(KEYS)})")
 
     targets = load_targets()
     base = base_params([f"end={LAST_CALIBRATION_MONTH}", f"population.holders={args.holders}"])
@@ -120,7 +137,7 @@ def main() -> None:
     start = within_bounds({**current, **moved(args.start, parser)})
     fitted = [t for t in targets if t.weight > 0]
     print(
-        f"Fitting {len(KEYS)} parameters to {len(fitted)} weighted targets "
+        f"Fitting {len(args.only)} parameters to {len(fitted)} weighted targets "
         f"({len(targets) - len(fitted)} reported only); {args.holders:,} holders, "
         f"seeds {args.seeds}, {args.sampler}, {args.workers} workers",
         flush=True,
@@ -144,7 +161,7 @@ def main() -> None:
             if time.time() - began > 60 * args.minutes:
                 break
             trial = study.ask()
-            values = start if args.dry_run else suggest(trial)
+            values = start if args.dry_run else suggest(trial, start, args.only)
             params = with_values(base, values)
             runs = list(pool.map(simulate, [params] * len(args.seeds), args.seeds))
             value, _ = loss(targets, mean_series(runs))
@@ -184,7 +201,8 @@ def main() -> None:
             f"Calibrated free parameters, written by experiments/calibrate.py on "
             f"{dt.date.today().isoformat()}.\n"
             f"Optuna {args.sampler}{f' (refining, sigma {args.sigma})' if args.sigma else ''}"
-            f"{f', started at {" ".join(args.start)}' if args.start else ''}, "
+            f"{f', started at {" ".join(args.start)}' if args.start else ''}"
+            f"{f', searching only {" ".join(args.only)}' if len(args.only) < len(KEYS) else ''}, "
             f"{len(study.trials)} trials, {args.holders:,} holders, "
             f"seeds {args.seeds} (common random numbers),\n"
             f"historical scenario to {LAST_CALIBRATION_MONTH}; targets: "

@@ -40,7 +40,8 @@ def test_paired_difference_spreads_much_less_than_unpaired(
     unpaired = np.std([a[i] - b[j] for i in SEEDS for j in SEEDS if i != j], ddof=1)
     # Independent draws would give ~1. Measured, 6 seeds, 20,000 holders: model v2.5 0.14-0.23;
     # v2.6 0.40-0.67 with searchers' tastes, checkout and course-end luck drawn by row order (one
-    # searcher more or fewer shifted everyone after it); v2.7, each holder's own: 0.13-0.43
-    # (fraud 0.43, the networks' own streams). At 100,000: 0.39-0.44 (the lever's effect on who
-    # stays in the market varies between seeds).
-    assert paired < 0.6 * unpaired, (outcome, paired, unpaired)
+    # searcher more or fewer shifted everyone after it); v2.7, each holder's own: 0.13-0.43 with
+    # v2.6's fit, 0.38-0.62 with v2.7's (use_base 1.58: more unused courses, so more trust lost
+    # and searches changed). From 6 seeds such a ratio is uncertain by about a third; at 100,000
+    # holders 0.39-0.44 (v2.6's fit): the lever's effect on who stays in the market varies.
+    assert paired < 0.75 * unpaired, (outcome, paired, unpaired)
