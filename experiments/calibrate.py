@@ -46,13 +46,18 @@ def within_bounds(values: dict[str, float]) -> dict[str, float]:
     return {key: min(max(values[key], low), high) for key, low, high, _ in FREE}
 
 
+def check_free(parser: argparse.ArgumentParser, flag: str, key: str) -> None:
+    """A key that is not a free parameter stops the script with one line (exit 2)."""
+    if key not in KEYS:
+        parser.error(f"{flag}: {key!r} is not a free parameter (one of: {', '.join(KEYS)})")
+
+
 def moved(pairs: list[str], parser: argparse.ArgumentParser) -> dict[str, float]:
     """`--start` pairs as values; an unknown key or a bad number stops with one line (exit 2)."""
     out = {}
     for pair in pairs:
         key, _, text = pair.partition("=")
-        if key not in KEYS:
-            parser.error(f"--start: {key!r} is not a free parameter (one of: {', '.join(KEYS)})")
+        check_free(parser, "--start", key)
         try:
             out[key] = float(text)
         except ValueError:
@@ -128,8 +133,7 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="evaluate the start point only")
     args = parser.parse_args()
     for key in args.only:
-        if key not in KEYS:
-            parser.error(f"--only: {key!r} is not a free parameter (one of: {', '.join(KEYS)})")
+        check_free(parser, "--only", key)
 
     targets = load_targets()
     base = base_params([f"end={LAST_CALIBRATION_MONTH}", f"population.holders={args.holders}"])
