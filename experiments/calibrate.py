@@ -2,7 +2,7 @@
 
     .venv/bin/python experiments/calibrate.py [--trials 400] [--minutes 60] [--holders 30000]
         [--seeds 0 1 2] [--workers 2] [--sampler cmaes|tpe] [--sigma S]
-        [--start KEY=VALUE ...] [--only KEY ...] [--dry-run]
+        [--start KEY=VALUE ...] [--only KEY ...] [--rescore K] [--dry-run]
 
 A global, noise-robust search: each trial sets every free parameter of sim/calibration/free.py
 (log-scaled where stated), runs the historical scenario to September 2022 for the same seeds
@@ -11,9 +11,12 @@ scores the targets of sim/calibration/targets.csv (sim/calibration/loss.py). The
 Optuna's CMA-ES (default; robust to noise through its population) or TPE, started from the
 current values (or from them with some moved, `--start`, when a probe found a better region
 that a local search does not reach; the current values are then tried too). Trials run in
-worker processes. The trace is printed and the best point is
-written to configs/calibration/fitted.yaml, with the search recorded in its header. No figure
-after September 2022 enters: the targets file holds none (a test checks it).
+worker processes. The loss is noisy and chaotic in the parameters (any change re-deals the luck),
+so the best trial is partly luck: the best `--rescore` trials and the current values are scored
+again, as written (4 digits), on the fit's seeds plus as many fresh ones, and the best of them on
+that wider set is reported on yet other seeds and written to configs/calibration/fitted.yaml,
+with the search recorded in its header; if the current values win, nothing is written. No
+figure after September 2022 enters: the targets file holds none (a test checks it).
 """
 
 from __future__ import annotations
@@ -29,16 +32,40 @@ import optuna
 from sim.calibration.free import FITTED_YAML, FREE, KEYS, base_params, current_values, with_values
 from sim.calibration.loss import loss, mean_series, simulate
 from sim.calibration.targets import LAST_CALIBRATION_MONTH, Target, load_targets
+from sim.params import SimParams
+
+Box = tuple[tuple[str, float, float, bool], ...]
 
 
-def suggest(trial: optuna.Trial, start: dict[str, float], keys: list[str]) -> dict[str, float]:
-    """A point of the search space: `keys` searched, the other free parameters at `start`."""
+def suggest(
+    trial: optuna.Trial, start: dict[str, float], keys: list[str], box: Box
+) -> dict[str, float]:
+    """A point of the search box: `keys` searched, the other free parameters at `start`."""
     searched = {
         key: trial.suggest_float(key, low, high, log=log)
-        for key, low, high, log in FREE
+        for key, low, high, log in box
         if key in keys
     }
     return {**start, **searched}
+
+
+def search_box(start: dict[str, float], sigma: float | None) -> Box:
+    """The free parameters' bounds, or a box of +-3 `sigma` of each range around `start`.
+
+    Ranges are measured on the search scale (log where stated), so a CMA-ES started at the
+    box's centre with its default step (a sixth of the box) moves `sigma` of each range: a
+    local refinement (Optuna 4.9 deprecated the sampler's own `x0`/`sigma0`). Near a bound the
+    box is cut there, and its centre moves inside.
+    """
+    if sigma is None:
+        return FREE
+    out = []
+    for key, low, high, log in FREE:
+        to, back = (math.log, math.exp) if log else (float, float)
+        centre, width = to(start[key]), 3.0 * sigma * (to(high) - to(low))
+        lo, hi = max(to(low), centre - width), min(to(high), centre + width)
+        out.append((key, max(low, back(lo)), min(high, back(hi)), log))
+    return tuple(out)
 
 
 def within_bounds(values: dict[str, float]) -> dict[str, float]:
@@ -99,6 +126,53 @@ def report(targets: list[Target], simulated: dict[str, float]) -> int:
     return hits
 
 
+def rescored_seeds(seeds: list[int]) -> list[int]:
+    """The fit's seeds and as many fresh ones: where the best trials are compared again."""
+    return [*seeds, *(seed + 1000 for seed in seeds)]
+
+
+def scored(
+    pool: ProcessPoolExecutor,
+    base: SimParams,
+    values: dict[str, float],
+    seeds: list[int],
+    targets: list[Target],
+) -> tuple[float, dict[str, float]]:
+    """The loss of `values` over the mean series of `seeds`, and each target's value."""
+    runs = list(pool.map(simulate, [with_values(base, values)] * len(seeds), seeds))
+    return loss(targets, mean_series(runs))
+
+
+def rescore(
+    tried: list[tuple[float, dict[str, float]]],
+    current: dict[str, float],
+    args: argparse.Namespace,
+    targets: list[Target],
+    base: SimParams,
+) -> tuple[dict[str, float], float, dict[str, float], str]:
+    """Pick, among the best `args.rescore` trials and the current values, as written (4
+    digits), the lowest loss over the fit's seeds and as many fresh ones.
+
+    Returns the winner, its loss there, each target's value, and a line comparing the winner's
+    and the current values' loss on held-out seeds (the winner was not chosen on them).
+    """
+    best = sorted(tried, key=lambda pair: pair[0])[: args.rescore]
+    candidates = [as_written(current)]
+    for _, values in best:
+        if as_written(values) not in candidates:
+            candidates.append(as_written(values))
+    seeds = rescored_seeds(args.seeds)
+    held_out = [seed + 2000 for seed in args.seeds]
+    with ProcessPoolExecutor(args.workers) as pool:
+        results = [scored(pool, base, values, seeds, targets) for values in candidates]
+        for k, (value, _) in enumerate(results):
+            print(f"  re-scored {'current' if k == 0 else f'trial {k}':9s} loss {value:.4f}")
+        pick = min(range(len(candidates)), key=lambda k: results[k][0])
+        held = [scored(pool, base, candidates[k], held_out, targets)[0] for k in sorted({0, pick})]
+    line = f"{held[-1]:.4f} on held-out seeds {held_out} (current values: {held[0]:.4f})"
+    return candidates[pick], results[pick][0], results[pick][1], line
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=400, help="most trials")
@@ -111,8 +185,9 @@ def main() -> None:
         "--sigma",
         type=float,
         default=None,
-        help="CMA-ES: start from the current values with this step (log units for log-scaled "
-        "parameters), to refine a fit; default: a wide search from them",
+        help="refine a fit: search a box of +-3 SIGMA of each parameter's range (log scale "
+        "where stated) around the start, CMA-ES stepping SIGMA of each range; default: the "
+        "whole range",
     )
     parser.add_argument(
         "--start",
@@ -130,8 +205,20 @@ def main() -> None:
         "a parameter that governs one target nearly alone, whose small share of the loss a "
         "search of all of them cannot tell from the noise)",
     )
+    parser.add_argument(
+        "--rescore",
+        type=int,
+        default=8,
+        metavar="K",
+        help="score the K best trials and the current values again on twice the seeds; write "
+        "the best of them (nothing if the current values win)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="evaluate the start point only")
     args = parser.parse_args()
+    if args.rescore < 1:
+        parser.error(f"--rescore: {args.rescore} is not allowed (at least 1 trial)")
+    if args.sigma is not None and not 0 < args.sigma <= 1:
+        parser.error(f"--sigma: {args.sigma} is not allowed (a share of each range, in (0, 1])")
     for key in args.only:
         check_free(parser, "--only", key)
 
@@ -146,10 +233,9 @@ def main() -> None:
         f"seeds {args.seeds}, {args.sampler}, {args.workers} workers",
         flush=True,
     )
+    box = search_box(start, args.sigma)
     sampler: optuna.samplers.BaseSampler = (
-        optuna.samplers.CmaEsSampler(
-            seed=0, n_startup_trials=1, x0=start if args.sigma else None, sigma0=args.sigma
-        )
+        optuna.samplers.CmaEsSampler(seed=0, n_startup_trials=1)
         if args.sampler == "cmaes"
         else optuna.samplers.TPESampler(seed=0, multivariate=True, n_startup_trials=30)
     )
@@ -159,65 +245,58 @@ def main() -> None:
     if start != current:
         study.enqueue_trial(current)
     began = time.time()
-    best_loss, best_values = math.inf, start
+    best_loss = math.inf
+    tried: list[tuple[float, dict[str, float]]] = []
     with ProcessPoolExecutor(args.workers) as pool:
         for _ in range(1 if args.dry_run else args.trials):
             if time.time() - began > 60 * args.minutes:
                 break
             trial = study.ask()
-            values = start if args.dry_run else suggest(trial, start, args.only)
+            values = start if args.dry_run else suggest(trial, start, args.only, box)
             params = with_values(base, values)
             runs = list(pool.map(simulate, [params] * len(args.seeds), args.seeds))
             value, _ = loss(targets, mean_series(runs))
             study.tell(trial, value)
+            tried.append((value, values))
             mark = " "
             if value < best_loss:
-                best_loss, best_values, mark = value, values, "*"
+                best_loss, mark = value, "*"
             print(
                 f"{trial.number:4d} {time.time() - began:7.0f}s loss {value:9.4f} {mark} "
                 f"best {best_loss:.4f}",
                 flush=True,
             )
     print("\nBest trial loss", round(best_loss, 4))
-    # The loss is noisy and the best of many trials is partly luck (and the file keeps 4
-    # digits): the written values are scored again, on the fit's seeds and on as many others.
-    values = as_written(best_values)
-    held_out = [seed + 1000 for seed in args.seeds]
-    with ProcessPoolExecutor(args.workers) as pool:
-        scored = {
-            tuple(seeds): loss(
-                targets,
-                mean_series(
-                    list(pool.map(simulate, [with_values(base, values)] * len(seeds), seeds))
-                ),
-            )
-            for seeds in (args.seeds, held_out)
-        }
-    (fit_loss, simulated), (held_loss, _) = scored[tuple(args.seeds)], scored[tuple(held_out)]
-    print(f"Written values: loss {fit_loss:.4f} on the fit's seeds, {held_loss:.4f} on {held_out}")
+    winner, fit_loss, simulated, held = rescore(tried, current, args, targets, base)
+    print(f"Chosen values: loss {fit_loss:.4f} on {rescored_seeds(args.seeds)}, {held}")
     for key in KEYS:
-        print(f"  {key:40s} {current[key]:10.4g} -> {values[key]:10.4g}")
-    print("\nTargets (mean over the fit's seeds at the written values):")
+        print(f"  {key:40s} {current[key]:10.4g} -> {winner[key]:10.4g}")
+    print("\nTargets (mean over the re-scoring seeds at the chosen values):")
     hits = report(targets, simulated)
     print(f"{hits} of {len(targets)} targets within tolerance")
-    if not args.dry_run:
-        note = (
-            f"Calibrated free parameters, written by experiments/calibrate.py on "
-            f"{dt.date.today().isoformat()}.\n"
-            f"Optuna {args.sampler}{f' (refining, sigma {args.sigma})' if args.sigma else ''}"
-            f"{f', started at {" ".join(args.start)}' if args.start else ''}"
-            f"{f', searching only {" ".join(args.only)}' if len(args.only) < len(KEYS) else ''}, "
-            f"{len(study.trials)} trials, {args.holders:,} holders, "
-            f"seeds {args.seeds} (common random numbers),\n"
-            f"historical scenario to {LAST_CALIBRATION_MONTH}; targets: "
-            "sim/calibration/targets.csv (public figures up to Sept 2022 only).\n"
-            f"Best trial loss {best_loss:.4f}; these values: loss {fit_loss:.4f} on the "
-            f"fit's seeds, {held_loss:.4f} on seeds {held_out},\n"
-            f"{hits} of {len(targets)} targets within tolerance. Do not edit by hand: re-run the "
-            "script. See docs/calibration.md."
-        )
-        write_fitted(values, note)
-        print(f"\nWrote {FITTED_YAML}")
+    if args.dry_run:
+        return
+    if winner == as_written(current):
+        print("\nThe current values score best on the re-scoring seeds: nothing written.")
+        return
+    note = (
+        f"Calibrated free parameters, written by experiments/calibrate.py on "
+        f"{dt.date.today().isoformat()}.\n"
+        f"Optuna {args.sampler}{f' (refining, sigma {args.sigma})' if args.sigma else ''}"
+        f"{f', started at {" ".join(args.start)}' if args.start else ''}"
+        f"{f', searching only {" ".join(args.only)}' if len(args.only) < len(KEYS) else ''}, "
+        f"{len(study.trials)} trials, {args.holders:,} holders, "
+        f"seeds {args.seeds} (common random numbers),\n"
+        f"historical scenario to {LAST_CALIBRATION_MONTH}; targets: "
+        "sim/calibration/targets.csv (public figures up to Sept 2022 only).\n"
+        f"Best trial loss {best_loss:.4f}; the best of {args.rescore} trials and the "
+        f"current values re-scored on seeds {rescored_seeds(args.seeds)}:\n"
+        f"loss {fit_loss:.4f} there, {held},\n"
+        f"{hits} of {len(targets)} targets within tolerance. Do not edit by hand: re-run the "
+        "script. See docs/calibration.md."
+    )
+    write_fitted(winner, note)
+    print(f"\nWrote {FITTED_YAML}")
 
 
 if __name__ == "__main__":
