@@ -34,7 +34,7 @@ from sim.platform.ranking import PageTable, choose_on, pick_chances, result_page
 from sim.processes.courses import use_probability
 from sim.processes.levers import CanvassingBan, CanvassingEnforcement, Copayment, IdentityCheck
 from sim.processes.needs import licence_weight, need_rate, receptiveness, seed_needs
-from sim.processes.search import within_capacity
+from sim.processes.search import repick_weights, within_capacity
 from tests.conftest import SMALL, small_world, step_through
 from tests.test_units import TOPIC, _offers
 
@@ -46,6 +46,23 @@ def test_a_full_organisation_places_its_earliest_buyers_only():
     capacity[[5, 7, 9]] = [2, 5, 0]
     placed = within_capacity(orgs, priority, capacity)
     assert placed.tolist() == [False, True, True, True, True, False]
+
+
+def test_searchers_turned_away_share_their_cohorts_expected_overflow_once():
+    """Cohort 0 expects 5 buyers for 3 places: its 4 simulated searchers turned away stand for
+    2 re-picks, half each; cohort 1 expects fewer buyers than its places (a whole-place
+    rounding of the sample): its one turned away stands for none; cohort 2 turned away fewer
+    than its overflow: each stands for one, not more. A later round shares only new overflow."""
+    buyers = np.array([5.0, 1.5, 9.0])
+    places = np.array([3.0, 1.8, 2.0])
+    spilled = np.zeros(3)
+    weights = repick_weights(buyers, places, spilled, np.array([0, 0, 1, 0, 2, 0, 2]))
+    assert weights.tolist() == [0.5, 0.5, 0.0, 0.5, 1.0, 0.5, 1.0]
+    assert spilled.tolist() == [2.0, 0.0, 2.0]
+    buyers[0] += 1.0  # re-picks of the first round came to cohort 0
+    again = repick_weights(buyers, places, spilled, np.array([0, 0]))
+    assert again.tolist() == [0.5, 0.5]
+    assert spilled[0] == 3.0
 
 
 def test_a_cohort_row_is_seen_as_often_as_its_members_and_a_shell_as_one_organisation():
