@@ -78,19 +78,12 @@ def run_search_and_checkout(world: World) -> None:
     opened[shown] = places[world.offers.organisation[table.ids[shown]]] > 0
     _expect_first_picks(world, searchers, group, table, opened, expected)
     pending = np.arange(searchers.size)
-    stands_for = np.ones(0)  # each pending searcher's weight in the expected re-picks
+    repicks: tuple[ExpectedSales, NDArray[np.float64]] | None = None  # from the 2nd round
     spilled = np.zeros(places.size)
     rows_placed, offers_placed, relevance_placed = [], [], []
     for attempt in range(SEARCH_ROUNDS):
         rows, offers, relevance, unfit = _pick(
-            world,
-            searchers,
-            pending,
-            group,
-            gumbel,
-            table,
-            signals,
-            (expected, stands_for) if attempt else None,
+            world, searchers, pending, group, gumbel, table, signals, repicks
         )
         # Nothing fitting at all is 'no offer found'; nothing fitting left is being turned away.
         cause = "no_offer_found" if attempt == 0 else "turned_away"
@@ -105,7 +98,7 @@ def run_search_and_checkout(world: World) -> None:
         pending = rows[~placed]
         if pending.size == 0:
             break
-        stands_for = repick_weights(expected.buyers, places, spilled, orgs[~placed])
+        repicks = expected, repick_weights(expected.buyers, places, spilled, orgs[~placed])
     rec.add_by_status("turned_away", month, pop.status[searchers[pending]])
     for org in world.listed_organisations():
         org.capacity_left = int(signals.capacity_left[org.unique_id])
@@ -175,13 +168,13 @@ def _pick(
     gumbel: NDArray[np.float32],
     table: PageTable,
     signals: OrganisationSignals,
-    expected: tuple[ExpectedSales, NDArray[np.float64]] | None,
+    repicks: tuple[ExpectedSales, NDArray[np.float64]] | None,
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float32], NDArray[np.intp]]:
     """Each pending searcher's pick on their page among courses with places left.
 
     Returns the rows (into `searchers`) that found a fitting, affordable course, the courses and
-    their relevance, and the rows that found nothing fitting. `expected`, for a searcher turned
-    away by a full course who picks again: the expected sales and the real re-picks each
+    their relevance, and the rows that found nothing fitting. `repicks`, for searchers turned
+    away by a full course who pick again: the expected sales and the real re-picks each
     pending searcher stands for (`repick_weights`), by which their chances are added.
     """
     b, pop = world.params.behaviour, world.population
@@ -195,8 +188,8 @@ def _pick(
     cells = table.ids[keys]
     affordable = _affordable(world.offers.price[cells], balance, pop.need_value[holders])
     fits &= affordable[np.arange(keys.size), pick]
-    if expected is not None:
-        sales, stands_for = expected
+    if repicks is not None:
+        sales, stands_for = repicks
         chance = pick_chances(table, keys, balance, b, available)
         chance[~affordable] = 0.0
         chance *= stands_for[:, None]
