@@ -216,9 +216,10 @@ def repick_weights(
     away (`turned_from`: the organisation of each) share that overflow, less what earlier
     rounds already shared (`spilled`, updated in place). Counting every simulated searcher
     turned away as a full re-pick booked the whole-place rounding of a small sample (a quality
-    cohort has 0.6 places a month at 20,000 holders) as sales of the cohorts with room: model
-    v2.7 gave the opportunists' books 27-44% more re-picks than first picks at 20,000 holders
-    against 23-30% at 100,000, and 9-22% fewer organisations active after 2022 (ODD 2.8).
+    cohort has 0.6 places a month at 20,000 holders) as sales of the cohorts with room: under
+    model v2.7 the opportunists' re-picks were worth 27-44% of their first picks at 20,000
+    holders against 23-30% at 100,000, and 20,000 holders kept up to 22% fewer organisations
+    active after 2022 (ODD 2.8).
     """
     turned = np.bincount(turned_from, minlength=buyers.size)
     overflow = np.maximum(0.0, buyers - places - spilled)
