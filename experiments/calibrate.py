@@ -144,6 +144,7 @@ def scored(
 
 
 def rescore(
+    pool: ProcessPoolExecutor,
     tried: list[tuple[float, dict[str, float]]],
     current: dict[str, float],
     args: argparse.Namespace,
@@ -163,12 +164,11 @@ def rescore(
             candidates.append(as_written(values))
     seeds = rescored_seeds(args.seeds)
     held_out = [seed + 2000 for seed in args.seeds]
-    with ProcessPoolExecutor(args.workers) as pool:
-        results = [scored(pool, base, values, seeds, targets) for values in candidates]
-        for k, (value, _) in enumerate(results):
-            print(f"  re-scored {'current' if k == 0 else f'trial {k}':9s} loss {value:.4f}")
-        pick = min(range(len(candidates)), key=lambda k: results[k][0])
-        held = [scored(pool, base, candidates[k], held_out, targets)[0] for k in sorted({0, pick})]
+    results = [scored(pool, base, values, seeds, targets) for values in candidates]
+    for k, (value, _) in enumerate(results):
+        print(f"  re-scored {'current' if k == 0 else f'trial {k}':9s} loss {value:.4f}")
+    pick = min(range(len(candidates)), key=lambda k: results[k][0])
+    held = [scored(pool, base, candidates[k], held_out, targets)[0] for k in sorted({0, pick})]
     line = f"{held[-1]:.4f} on held-out seeds {held_out} (current values: {held[0]:.4f})"
     return candidates[pick], results[pick][0], results[pick][1], line
 
@@ -253,9 +253,7 @@ def main() -> None:
                 break
             trial = study.ask()
             values = start if args.dry_run else suggest(trial, start, args.only, box)
-            params = with_values(base, values)
-            runs = list(pool.map(simulate, [params] * len(args.seeds), args.seeds))
-            value, _ = loss(targets, mean_series(runs))
+            value, _ = scored(pool, base, values, args.seeds, targets)
             study.tell(trial, value)
             tried.append((value, values))
             mark = " "
@@ -266,8 +264,8 @@ def main() -> None:
                 f"best {best_loss:.4f}",
                 flush=True,
             )
-    print("\nBest trial loss", round(best_loss, 4))
-    winner, fit_loss, simulated, held = rescore(tried, current, args, targets, base)
+        print("\nBest trial loss", round(best_loss, 4))
+        winner, fit_loss, simulated, held = rescore(pool, tried, current, args, targets, base)
     print(f"Chosen values: loss {fit_loss:.4f} on {rescored_seeds(args.seeds)}, {held}")
     for key in KEYS:
         print(f"  {key:40s} {current[key]:10.4g} -> {winner[key]:10.4g}")
