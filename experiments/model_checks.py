@@ -6,7 +6,10 @@
 Each check runs its own paired design (same seeds in every arm) from the calibrated default
 configuration and prints the figure it is judged on, with the verdict. Nothing here is fitted:
 the checks read the model as it is. The scale check runs the historical scenario at 20,000,
-100,000 and 1,000,000 simulated holders (the 1M runs take most of the time).
+100,000 and 1,000,000 simulated holders (the 1M runs take most of the time); the resolution
+check runs it at the default size with twice the organisation cohorts (`market.organisations`)
+and with 8x the result pages per offer (`behaviour.pages_per_offer`), settings that say how
+finely the model represents organisations and searches, so outcomes should not depend on them.
 """
 
 from __future__ import annotations
@@ -30,6 +33,11 @@ from sim.outcomes import yearly
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES_2021 = 1_981_700  # DARES, in sim/calibration/targets.csv (entries_2021)
 KEY = ("enrolments", "legit_enrolments", "useful_enrolments", "spend_eur", "fraud_loss_eur")
+RESOLUTION = {
+    "240 cohorts": "market.organisations=240",
+    "8x pages": "behaviour.pages_per_offer=16",
+}
+"""Settings that fix how finely the model represents organisations and searches, not facts."""
 
 
 def yearly_totals(overrides: Sequence[str]) -> pd.DataFrame:
@@ -103,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for e in ("0.01", "0.03", "0.1")
         },
     }
+    # The resolution settings (ODD 2.8): twice the organisation cohorts, 8x the pages per offer.
+    arms |= {name: ["scenario=historical", override] for name, override in RESOLUTION.items()}
     jobs = {(arm, s): [*o, size, f"seed={s}"] for arm, o in arms.items() for s in seeds}
     if not args.skip_scale:
         for holders in (20_000, 1_000_000):
@@ -207,46 +217,58 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"2023 (the 12 months after Oct 2022 fall within it): {np.nanmedian(with_fc):.0%} vs "
         f"{np.nanmedian(without):.0%} without; median paired fall {100 * fall:.0f} points",
     )
-    if not args.skip_scale:
-        rows = []
-        for holders, name in (
-            (20_000, "scale_20000"),
-            (args.holders, "historical"),
-            (1_000_000, "scale_1000000"),
-        ):
-            for outcome in KEY:
-                for year in range(2019, 2027):
-                    rows.append(
-                        {
-                            "holders": holders,
-                            "outcome": outcome,
-                            "year": year,
-                            "median": np.median(arm(name, outcome, slice(year, year))),
-                        }
-                    )
-        table = pd.DataFrame(rows).pivot_table(
-            index=["outcome", "year"], columns="holders", values="median"
-        )
-        gaps = table.div(table[args.holders], axis=0) - 1
-        worst = gaps.drop(columns=args.holders).abs().max()
+    sizes = {} if args.skip_scale else {20_000: "scale_20000", 1_000_000: "scale_1000000"}
+    compared = {
+        **{h: name for h, name in sizes.items() if h < args.holders},
+        args.holders: "historical",
+        **{h: name for h, name in sizes.items() if h > args.holders},
+        **{name: name for name in RESOLUTION},
+    }
+    rows = [
+        {
+            "setting": f"{label:,}" if isinstance(label, int) else label,
+            "outcome": outcome,
+            "year": year,
+            "median": np.median(arm(name, outcome, slice(year, year))),
+        }
+        for label, name in compared.items()
+        for outcome in KEY
+        for year in range(2019, 2027)
+    ]
+    table = pd.DataFrame(rows).pivot_table(
+        index=["outcome", "year"], columns="setting", values="median", sort=False
+    )
+    default = f"{args.holders:,}"
+    gaps = table.div(table[default], axis=0) - 1
+    worst = gaps.drop(columns=default).abs().max()
+    if sizes:
         check(
             "key yearly outcomes at 20k and 1M within 10% of 100k (medians over seeds)",
-            bool((worst <= 0.10).all()),
-            ", ".join(f"{h:,}: worst {v:.0%}" for h, v in worst.items()),
+            bool((worst[[f"{h:,}" for h in sizes]] <= 0.10).all()),
+            ", ".join(f"{h:,}: worst {worst[f'{h:,}']:.0%}" for h in sizes),
         )
-        header = ["outcome", "year", *(f"{h:,}" for h in gaps.columns)]
-        rows_md = [
-            f"| {name} | {year} | " + " | ".join(f"{v:+.1%}" for v in row) + " |"
-            for (name, year), row in gaps.iterrows()
-        ]
-        lines += [
-            "",
-            "## Scale: medians over seeds, relative gap to the default size",
-            "",
-            "| " + " | ".join(header) + " |",
-            "|---" * len(header) + "|",
-            *rows_md,
-        ]
+    check(
+        "key yearly outcomes with 240 organisation cohorts (not 120) and 8x the result pages "
+        "per offer within 10% of the default (medians over seeds)",
+        bool((worst[list(RESOLUTION)] <= 0.10).all()),
+        ", ".join(f"{name}: worst {worst[name]:.0%}" for name in RESOLUTION),
+    )
+    header = ["outcome", "year", *gaps.columns]
+    rows_md = [
+        f"| {name} | {year} | " + " | ".join(f"{v:+.1%}" for v in row) + " |"
+        for (name, year), row in gaps.iterrows()
+    ]
+    lines += [
+        "",
+        "## Scale and resolution: medians over seeds, relative gap to the default",
+        "",
+        f"Columns: simulated holders (the default {default}), then the default size with twice "
+        "the organisation cohorts and with 8x the result pages per offer.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|---" * len(header) + "|",
+        *rows_md,
+    ]
     text = "\n".join(lines) + "\n"
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -212,8 +212,13 @@ class BehaviourParams:
     social networks). fitted."""
     shown_offers: int = ranged(10, (1, 100))
     """Offers the platform shows per search. assumption."""
-    query_variants: int = ranged(8, (1, 64))
-    """Distinct result pages per need and profile in a month (queries differ). assumption."""
+    pages_per_offer: float = ranged(2.0, (0.1, 100.0))
+    """Fewest result pages a month on which each offer listed for a need could appear, on
+    average: a (need topic, profile)'s page comes in as many query variants (the words, places
+    and dates of real queries, which the ranking does not see), rounded up to a power of two.
+    assumption: a resolution setting, not a fact. With v2.8's fixed 8 variants an offer
+    appeared on 0.3 pages a month and outcomes moved with the number of cohorts (ODD 2.9);
+    outcomes moved by under 3% between 2, 4 and 8 (2 seeds, 100,000 holders)."""
     ranking_noise: float = ranged(0.6, NON_NEGATIVE)
     """Spread of what the ranking does not see (query words, location), in visibility
     units (Gumbel scale). assumption."""
@@ -233,11 +238,18 @@ class BehaviourParams:
     trust_search_elasticity: float = ranged(1.0, NON_NEGATIVE)
     """Search probability scales as (trust / initial trust) ** elasticity. assumption."""
     abandon_remote: float = ranged(0.18, PROBABILITY)
-    """Abandonment of fully remote courses. source: DARES, 2021 cohort (18%)."""
+    """Abandonment of fully remote courses, the canvassed trainees among them. source: DARES,
+    2021 cohort (18%)."""
     abandon_in_person: float = ranged(0.02, PROBABILITY)
     """Abandonment of in-person courses. source: DARES, 2021 cohort (2%)."""
     abandon_pressured_extra: float = ranged(0.3, PROBABILITY)
     """Extra abandonment of a course a holder was pressured into. assumption."""
+    canvassed_remote_share: float = ranged(0.118, PROBABILITY)
+    """Share of the remote courses in the DARES 2021 cohort that canvassing had sold, whose
+    extra abandonment `abandon_remote` (measured on all remote trainees) already holds; the
+    others abandon at `abandon_remote` less that share of `abandon_pressured_extra`.
+    source: DARES 2021 survey (6% of trainings initiated by canvassing, 51% fully remote);
+    assumption: canvassing sold remote courses (0.06 / 0.51)."""
     use_base: float = ranged(0.5, (-10.0, 10.0))
     """Log-odds that a trainee who completed a course of average quality (0.5) and fit (0.5),
     in person, uses what they learned. fitted (64% of the 2021 cohort used what they learned,

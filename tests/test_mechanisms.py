@@ -31,9 +31,10 @@ from sim.core.domain import (
 from sim.params import MarketParams
 from sim.platform.checkout import Dossiers, checkout, identity_give_up
 from sim.platform.ranking import PageTable, choose_on, pick_chances, result_pages
-from sim.processes.courses import use_probability
+from sim.processes.courses import remote_abandonment, use_probability
 from sim.processes.levers import CanvassingBan, CanvassingEnforcement, Copayment, IdentityCheck
 from sim.processes.needs import licence_weight, need_rate, receptiveness, seed_needs
+from sim.processes.pages import page_variants, query_noise
 from sim.processes.search import repick_weights, within_capacity
 from tests.conftest import SMALL, small_world, step_through
 from tests.test_units import TOPIC, _offers
@@ -79,8 +80,28 @@ def test_a_cohort_row_is_seen_as_often_as_its_members_and_a_shell_as_one_organis
     pages = result_pages(
         world.offers, ids, visibility, rating, copies, TOPIC, False, "visibility", 1, 1.0, noise
     )
-    shell_first = np.mean([page.ids[0] == ids[1] for page in pages])
+    shell_first = np.mean(pages.ids[:, 0] == ids[1])
     assert 1 / 101 * 0.7 < shell_first < 1 / 101 * 1.3
+
+
+def test_each_offer_is_on_as_many_pages_whatever_the_number_of_offers():
+    """v2.8 drew 8 pages per need: an offer was on 0.3 pages a month, and cohorts of half the
+    size (twice as many offers) on half as many, so outcomes moved with the number of cohorts."""
+    b = small_world().params.behaviour
+    for served in (40, 300, 1000, 4000):
+        per_offer = page_variants(served, b) * b.shown_offers / served
+        assert b.pages_per_offer <= per_offer < 2 * b.pages_per_offer
+    # a world listing a few offers fewer ranks the others with the same noise, page by page
+    ids = np.arange(100, 150)
+    assert np.array_equal(query_noise(7, 4, ids)[:, 5:], query_noise(7, 4, ids[5:]))
+
+
+def test_remote_abandonment_takes_out_the_canvassed_trainees_of_the_survey_once():
+    """DARES's 18% covers every remote trainee; the canvassed abandon more on top of the base."""
+    b = small_world().params.behaviour
+    share, base = b.canvassed_remote_share, remote_abandonment(b)
+    survey = (1 - share) * base + share * (base + b.abandon_pressured_extra)
+    assert abs(survey - b.abandon_remote) < 1e-12
 
 
 def test_giving_up_at_a_new_identity_level_halves_with_time_and_france_identite_helps():
@@ -311,8 +332,8 @@ def test_choice_chances_are_how_often_holders_pick_each_offer():
         4,
         1.0,
         np.zeros((1, 4)),
-    )[0]
-    table = PageTable.stack([page], 4, b)
+    )
+    table = PageTable.stack([page], b)
     n = 40_000
     keys = np.zeros(n, dtype=np.intp)
     balance = np.where(np.arange(n) % 2 == 0, 5000.0, 1000.0)
@@ -324,7 +345,7 @@ def test_choice_chances_are_how_often_holders_pick_each_offer():
         rows = np.flatnonzero((balance == 5000.0) == rich)
         frequency = np.bincount(pick[rows], minlength=4) / rows.size
         assert np.abs(frequency - chance[rows[0]]).max() < 0.015  # binomial sd <= 0.0035
-    dear = int(np.flatnonzero(page.ids == ids[-1])[0])
+    dear = int(np.flatnonzero(page.ids[0] == ids[-1])[0])
     assert chance[1, dear] < chance[0, dear] - 0.1  # the poorer pick the dear offer less
     weak = PageTable(table.ids, table.relevance * 0.5, table.price, table.base)
     strict = replace(b, min_relevance=0.6)  # nothing on the page is relevant enough

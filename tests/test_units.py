@@ -67,24 +67,24 @@ def test_visibility_ranking_shows_the_most_visible_and_relevance_ranking_the_mos
     world = small_world()
     ids = _offers(world, 6)  # relevance (fit_general) rises with the id
     visibility = np.array([5.0, 4.0, 3.0, 2.0, 1.0, 0.0], dtype=np.float32)
-    (by_visibility,) = _pages(world, ids, visibility, "visibility")
-    (by_relevance,) = _pages(world, ids, visibility, "relevance")
-    assert by_visibility.ids.tolist() == ids[:3].tolist()
-    assert by_relevance.ids.tolist() == ids[::-1][:3].tolist()
-    assert (np.diff(by_relevance.relevance) <= 0).all()
+    by_visibility = _pages(world, ids, visibility, "visibility")
+    by_relevance = _pages(world, ids, visibility, "relevance")
+    assert by_visibility.ids[0].tolist() == ids[:3].tolist()
+    assert by_relevance.ids[0].tolist() == ids[::-1][:3].tolist()
+    assert (np.diff(by_relevance.relevance[0]) <= 0).all()
 
 
 def test_choice_needs_enough_relevance_and_the_poor_pick_what_they_can_afford():
     world = small_world()
     ids = _offers(world, 6)
     world.offers.price[ids[-1]] = 4000.0  # the most relevant offer is dear
-    (page,) = _pages(world, ids, np.ones(6, dtype=np.float32), "relevance")
+    page = _pages(world, ids, np.ones(6, dtype=np.float32), "relevance")
     b = replace(world.params.behaviour, beta_price=5.0)
     gumbel = np.zeros((2, 3))
     pick, fits = choose(page, np.array([5000.0, 500.0]), gumbel, b)
     assert fits.all()
-    assert page.ids[pick].tolist() == [ids[-1], ids[-2]]  # the rich take the best, the poor not
-    (weak,) = _pages(world, ids[:2], np.ones(2, dtype=np.float32), "relevance")
+    assert page.ids[0, pick].tolist() == [ids[-1], ids[-2]]  # the rich take the best, the poor not
+    weak = _pages(world, ids[:2], np.ones(2, dtype=np.float32), "relevance")
     assert weak.relevance.max() < 0.5
     assert not choose(weak, np.array([5000.0]), gumbel[:1], replace(b, min_relevance=0.5))[1].any()
 

@@ -25,14 +25,22 @@ from sim.state.offers import Offers
 
 
 @dataclass(frozen=True)
-class ResultPage:
-    """The offers shown for one (need topic, holder profile) search, best rank first."""
+class ResultPages:
+    """The offers shown for one (need topic, holder profile) search, one row per query variant.
+
+    Best rank first; rows are padded with id -1 when fewer than `shown` offers serve the need.
+    """
 
     ids: NDArray[np.intp]
     relevance: NDArray[np.float32]
     rating: NDArray[np.float32]
     visibility: NDArray[np.float32]
     price: NDArray[np.float64]
+
+
+def serves(offers: Offers, candidates: NDArray[np.intp], topic: int) -> NDArray[np.bool_]:
+    """Which candidate offers a search for a need on `topic` returns (their topic serves it)."""
+    return TOPIC_RELEVANCE[topic, offers.topic[candidates]] > 0
 
 
 def result_pages(
@@ -47,15 +55,15 @@ def result_pages(
     shown: int,
     noise_scale: float,
     query_noise: NDArray[np.float64],
-) -> list[ResultPage]:
+) -> ResultPages:
     """Rank the listed offers for a need on `topic`, once per query variant; keep `shown`.
 
-    `query_noise` (variants x candidates, standard Gumbel draws, scaled here by `noise_scale`)
-    stands for what the ranking does not see: the words of the query, location, dates. Without
-    it every holder with the same need would see the very same page.
+    `query_noise` (variants x the candidates that serve the need, standard Gumbel draws, scaled
+    here by `noise_scale`) stands for what the ranking does not see: the words of the query,
+    location, dates. Without it every holder with the same need would see the very same page.
     """
     topic_fit = TOPIC_RELEVANCE[topic, offers.topic[candidates]]
-    served = topic_fit > 0
+    served = serves(offers, candidates, topic)
     ids = candidates[served]
     fit = offers.fit_self_employed[ids] if self_employed else offers.fit_general[ids]
     relevance = (topic_fit[served] * fit).astype(np.float32)
@@ -69,23 +77,26 @@ def result_pages(
     base = base + noise_weight * np.log(org_copies[org])  # the best of the cohort's members
     # Each variant's `shown` best scores, best first; ties by offer id (`ids` ascend), which
     # with query noise have probability zero, so only the noiseless ranking sorts them all.
-    score = -(base + noise_weight * query_noise[:, served])
+    score = -(base + noise_weight * query_noise)
     k = min(shown, ids.size)
     if noise_weight == 0 or k in (0, ids.size):
         orders = np.argsort(score, axis=1, kind="stable")[:, :k]
     else:
         top = np.argpartition(score, k - 1, axis=1)[:, :k]
         orders = np.take_along_axis(top, np.argsort(np.take_along_axis(score, top, 1), 1), 1)
-    return [
-        ResultPage(
-            ids=ids[order],
-            relevance=relevance[order],
-            rating=rating[order],
-            visibility=visibility[order],
-            price=offers.price[ids[order]],
-        )
-        for order in orders
-    ]
+    pages = ResultPages(
+        np.full((orders.shape[0], shown), -1, dtype=np.intp),
+        np.zeros((orders.shape[0], shown), dtype=np.float32),
+        np.zeros((orders.shape[0], shown), dtype=np.float32),
+        np.zeros((orders.shape[0], shown), dtype=np.float32),
+        np.zeros((orders.shape[0], shown)),
+    )
+    pages.ids[:, :k] = ids[orders]
+    pages.relevance[:, :k] = relevance[orders]
+    pages.rating[:, :k] = rating[orders]
+    pages.visibility[:, :k] = visibility[orders]
+    pages.price[:, :k] = offers.price[ids[orders]]
+    return pages
 
 
 @dataclass(frozen=True)
@@ -102,27 +113,20 @@ class PageTable:
     """Each offer's utility before price and taste noise (-inf on padding)."""
 
     @classmethod
-    def stack(cls, pages: list[ResultPage | None], shown: int, b: BehaviourParams) -> PageTable:
-        """Stack pages (None: a key nobody searched); utility bases as `choose` states them."""
-        n = len(pages)
-        ids = np.full((n, shown), -1, dtype=np.intp)
-        relevance = np.zeros((n, shown), dtype=np.float32)
-        price = np.zeros((n, shown), dtype=np.float32)
-        base = np.full((n, shown), -np.inf, dtype=np.float32)
-        for row, page in enumerate(pages):
-            k = 0 if page is None else page.ids.size
-            if k == 0:
-                continue
-            assert page is not None
-            ids[row, :k] = page.ids
-            relevance[row, :k] = page.relevance
-            price[row, :k] = page.price
-            base[row, :k] = (
-                b.beta_relevance * page.relevance
-                + b.beta_rating * page.rating
-                + b.beta_visibility * page.visibility / max(1.0, float(page.visibility.max()))
-                - b.beta_position * np.arange(k)
-            )
+    def stack(cls, pages: list[ResultPages], b: BehaviourParams) -> PageTable:
+        """Stack the pages of every search profile; utility bases as `choose` states them."""
+        ids = np.concatenate([p.ids for p in pages])
+        relevance = np.concatenate([p.relevance for p in pages])
+        visibility = np.concatenate([p.visibility for p in pages])
+        salience = visibility / np.maximum(1.0, visibility.max(axis=1, keepdims=True))
+        base = (
+            b.beta_relevance * relevance
+            + b.beta_rating * np.concatenate([p.rating for p in pages])
+            + b.beta_visibility * salience
+            - b.beta_position * np.arange(ids.shape[1], dtype=np.float32)
+        ).astype(np.float32)
+        base[ids < 0] = -np.inf
+        price = np.concatenate([p.price for p in pages]).astype(np.float32)
         return cls(ids, relevance, price, base)
 
 
@@ -205,18 +209,17 @@ def _noisy_pick(
 
 
 def choose(
-    page: ResultPage,
+    page: ResultPages,
     balance: NDArray[np.float64],
     gumbel: NDArray[np.float64],
     b: BehaviourParams,
     available: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
-    """`choose_on` for searchers who all see one page (`available`: per shown offer)."""
-    shown = max(1, page.ids.size)
-    table = PageTable.stack([page], shown, b)
+    """`choose_on` for searchers who all see the first row of `page` (`available`: per slot)."""
+    table = PageTable.stack([page], b)
     keys = np.zeros(balance.size, dtype=np.intp)
     cells = None
     if available is not None:
-        cells = np.zeros((1, shown), dtype=bool)
+        cells = np.zeros((1, table.ids.shape[1]), dtype=bool)
         cells[0, : available.size] = available
     return choose_on(table, keys, balance, gumbel, b, cells)

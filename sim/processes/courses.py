@@ -20,6 +20,15 @@ from sim.state.ledger import release_escrow
 from sim.state.world import World
 
 
+def remote_abandonment(b: BehaviourParams) -> float:
+    """Abandonment of a remote course nobody pressured its trainee into.
+
+    DARES's 18% is over all remote trainees, the canvassed among them; their extra is added
+    per course, so it is taken out of the base once (model v2.9; v2.8 counted it twice).
+    """
+    return max(0.0, b.abandon_remote - b.canvassed_remote_share * b.abandon_pressured_extra)
+
+
 def complete_courses(world: World) -> None:
     """Courses due this month end: completion or abandonment, skills, trust, ratings."""
     b, pop, rec, month = world.params.behaviour, world.population, world.recorder, world.month
@@ -32,7 +41,7 @@ def complete_courses(world: World) -> None:
     relevance = pop.enrol_relevance[ending]
     kind = pop.enrol_kind[ending]
     remote = world.course_is_remote(offers)
-    abandon = np.where(remote, b.abandon_remote, b.abandon_in_person) + np.where(
+    abandon = np.where(remote, remote_abandonment(b), b.abandon_in_person) + np.where(
         kind == PRESSURED, b.abandon_pressured_extra, 0.0
     )
     # each trainee's luck is the holder's own (common random numbers): completion, use, report

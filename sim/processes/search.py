@@ -14,16 +14,21 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.core.domain import LEGIT, N_TOPICS, NO_NEED, NOT_ENROLLED, SELF_EMPLOYED
+from sim.core.domain import LEGIT, NO_NEED, NOT_ENROLLED
 from sim.core.events import holder_draws, holder_uniforms
 from sim.platform.checkout import N_STAGES, Dossiers, checkout, exempt_from_copayment
-from sim.platform.ranking import PageTable, ResultPage, choose_on, pick_chances, result_pages
+from sim.platform.ranking import (
+    PageTable,
+    choose_on,
+    pick_chances,
+)
+from sim.processes.pages import MonthPages, month_pages
 from sim.state.world import World
 
 SEARCH_ROUNDS = 3  # a holder whose pick is full tries the page's other courses, twice more
-EXPECTATION_SEARCHERS = 10_000
-"""Most searchers a month whose chances make the organisations' expected sales (a systematic
-sample above that: the expectation's cost then stops growing with the population)."""
+PAGE_READERS = 32
+"""Most searchers of a profile whose chances on each of its pages make the organisations'
+expected sales (each stands for its share of the profile's searchers)."""
 
 
 def run_search_and_checkout(world: World) -> None:
@@ -39,44 +44,21 @@ def run_search_and_checkout(world: World) -> None:
     candidates = candidates[signals.places_left[world.offers.organisation[candidates]] > 0]
     if world.in_lockdown:  # in-person courses cannot be bought
         candidates = candidates[world.offers.remote[candidates]]
-    # Common random numbers: each holder's query variant and place in the queue are the
-    # holder's own uniforms (a hash of the row) and each page's ranking noise comes from its
-    # own sub-stream, so a lever that changes who searches does not reshuffle the pages or
-    # queries of everyone else.
-    variants = b.query_variants
-    u_variant = holder_uniforms(world.streams.key("choice", month, salt=1), searchers)
-    variant = np.minimum((u_variant * variants).astype(np.int64), variants - 1)
-    self_employed = pop.status[searchers] == SELF_EMPLOYED
-    profile = pop.need_topic[searchers].astype(np.int64) * 2 + self_employed
-    group = profile * variants + variant
+    # Common random numbers: each holder's page and place in the queue are the holder's own
+    # uniforms (a hash of the row), so a lever that changes who searches does not reshuffle the
+    # pages or queries of everyone else.
+    month_view = month_pages(
+        world, searchers, candidates, signals.visibility, signals.rating, signals.copies
+    )
+    table, group = month_view.table, month_view.page
     gumbel = taste_noise(world.streams.key("choice", month, salt=0), searchers, b.shown_offers)
     priority = holder_uniforms(world.streams.key("capacity", month, salt=1), searchers)
-    # The pages of every (topic, profile) searched this month, one row per query variant.
-    profiles = np.unique(profile).tolist()
-    pages: list[ResultPage | None] = [None] * (2 * N_TOPICS * variants)
-    for topic_profile in profiles:
-        page_rng = world.streams.get("choice", month, salt=2 + topic_profile)
-        built = result_pages(
-            world.offers,
-            candidates,
-            signals.visibility,
-            signals.rating,
-            signals.copies,
-            topic_profile // 2,
-            bool(topic_profile % 2),
-            world.policy.ranking,
-            b.shown_offers,
-            b.ranking_noise,
-            page_rng.gumbel(size=(variants, candidates.size)),
-        )
-        pages[topic_profile * variants : (topic_profile + 1) * variants] = built
-    table = PageTable.stack(pages, b.shown_offers, b)
     places = signals.places_left
     expected = ExpectedSales.empty(places.size)
     shown = table.ids >= 0
     opened = np.zeros(table.ids.shape, dtype=bool)
     opened[shown] = places[world.offers.organisation[table.ids[shown]]] > 0
-    _expect_first_picks(world, searchers, group, table, opened, expected)
+    _expect_first_picks(world, searchers, month_view, opened, expected)
     pending = np.arange(searchers.size)
     repicks: tuple[ExpectedSales, NDArray[np.float64]] | None = None  # from the 2nd round
     spilled = np.zeros(places.size)
@@ -233,38 +215,40 @@ def repick_weights(
 def _expect_first_picks(
     world: World,
     searchers: NDArray[np.intp],
-    group: NDArray[np.int64],
-    table: PageTable,
+    pages: MonthPages,
     opened: NDArray[np.bool_],
     expected: ExpectedSales,
 ) -> None:
-    """Add each searcher's chances to pick each offer, averaged over the query variants.
+    """Add the searchers' chances to pick each offer, averaged over their profile's pages.
 
-    Which of the `query_variants` pages of a profile a query lands on is a draw; at 20,000
-    holders a variant page has a searcher a month or none, so chances summed over the pages
-    drawn swung with the sample (model v2.5: quality cohorts in a loss month 39% at 20,000
-    holders, 13% at 100,000, 4% at 1,000,000). Averaged over the variants they are the
-    expectation given the month's searchers. Above `EXPECTATION_SEARCHERS` searchers a month
-    (above 200,000 simulated holders or so) every k-th searcher stands for k. `opened`: offers
-    whose organisation has places left, fractions included.
+    Which of its profile's pages a query lands on is a draw; at 20,000 holders a
+    variant page has a searcher a month or none, so chances summed over the pages drawn swung
+    with the sample (model v2.5: quality cohorts in a loss month 39% at 20,000 holders, 13% at
+    100,000, 4% at 1,000,000). Averaged over the pages they are the expectation given the
+    month's searchers and pages. Each page is read by at most `PAGE_READERS` of the profile's
+    searchers, spread over them (each standing for its share of the rest), so the cost grows
+    with the pages, not with the population. `opened`: offers whose organisation has places
+    left, fractions included.
     """
-    b, pop = world.params.behaviour, world.population
-    step = max(1, -(-searchers.size // EXPECTATION_SEARCHERS))
-    searchers, group = searchers[::step], group[::step]
-    variants = b.query_variants
-    first_page = group - group % variants
-    balance = pop.balance[searchers]
-    need_value = pop.need_value[searchers]
+    b, pop, table = world.params.behaviour, world.population, pages.table
     shown = table.ids.shape[1]
     by_cell = np.zeros(table.ids.size)  # summed over searchers, per page and place on it
-    for variant in range(variants):
-        keys = first_page + variant
+    for p in np.unique(pages.profile).tolist():
+        rows = np.flatnonzero(pages.profile == p)
+        count = int(pages.variants[p])
+        readers = min(rows.size, PAGE_READERS)
+        # page j is read by searchers j, j + count, j + 2 count, ... (all of them if few)
+        who = (np.arange(count)[:, None] + count * np.arange(readers)) % rows.size
+        keys = np.repeat(pages.first_page[p] + np.arange(count), readers)
+        holders = searchers[rows[who.ravel()]]
+        balance = pop.balance[holders]
         chance = pick_chances(table, keys, balance, b, opened)
-        chance[~_affordable(table.price[keys], balance, need_value)] = 0.0
+        chance[~_affordable(table.price[keys], balance, pop.need_value[holders])] = 0.0
         cell = keys[:, None] * shown + np.arange(shown)
-        by_cell += np.bincount(cell.ravel(), chance.ravel(), by_cell.size)
+        weight = rows.size / (count * readers)
+        by_cell += np.bincount(cell.ravel(), chance.ravel(), by_cell.size) * weight
     kept = by_cell > 0
-    expected.add(world, table.ids.ravel()[kept], by_cell[kept] * (step / variants))
+    expected.add(world, table.ids.ravel()[kept], by_cell[kept])
 
 
 def _affordable(
