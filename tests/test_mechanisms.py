@@ -35,7 +35,7 @@ from sim.processes.courses import remote_abandonment, use_probability
 from sim.processes.levers import CanvassingBan, CanvassingEnforcement, Copayment, IdentityCheck
 from sim.processes.needs import licence_weight, need_rate, receptiveness, seed_needs
 from sim.processes.pages import page_variants, query_noise
-from sim.processes.search import repick_weights, within_capacity
+from sim.processes.search import PAGE_READERS, page_readers, repick_weights, within_capacity
 from tests.conftest import SMALL, small_world, step_through
 from tests.test_units import TOPIC, _offers
 
@@ -94,6 +94,15 @@ def test_each_offer_is_on_as_many_pages_whatever_the_number_of_offers():
     # a world listing a few offers fewer ranks the others with the same noise, page by page
     ids = np.arange(100, 150)
     assert np.array_equal(query_noise(7, 4, ids)[:, 5:], query_noise(7, 4, ids[5:]))
+
+
+def test_the_expected_sales_read_each_page_with_distinct_searchers_and_every_searcher():
+    for pages, searchers in ((64, 128), (8, 4), (16, 1000), (1, 40)):
+        who = page_readers(pages, searchers)
+        assert all(np.unique(row).size == row.size for row in who)
+        assert who.shape[1] == min(searchers, PAGE_READERS)
+        if pages * who.shape[1] >= searchers:
+            assert np.unique(who).size == searchers
 
 
 def test_remote_abandonment_takes_out_the_canvassed_trainees_of_the_survey_once():

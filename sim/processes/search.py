@@ -212,6 +212,16 @@ def repick_weights(
     return share[turned_from]
 
 
+def page_readers(pages: int, searchers: int) -> NDArray[np.int64]:
+    """Which of a profile's searchers read each of its pages for the expected sales (rows).
+
+    At most `PAGE_READERS` distinct searchers a page, the pages taking them in turn (page j
+    those from j x readers on), so every searcher reads some page when there are enough pages.
+    """
+    readers = min(searchers, PAGE_READERS)
+    return (np.arange(pages)[:, None] * readers + np.arange(readers)) % searchers
+
+
 def _expect_first_picks(
     world: World,
     searchers: NDArray[np.intp],
@@ -225,8 +235,8 @@ def _expect_first_picks(
     variant page has a searcher a month or none, so chances summed over the pages drawn swung
     with the sample (model v2.5: quality cohorts in a loss month 39% at 20,000 holders, 13% at
     100,000, 4% at 1,000,000). Averaged over the pages they are the expectation given the
-    month's searchers and pages. Each page is read by at most `PAGE_READERS` of the profile's
-    searchers, spread over them (each standing for its share of the rest), so the cost grows
+    month's searchers and pages. Each page is read by at most `PAGE_READERS` distinct searchers
+    of the profile (`page_readers`), each standing for its share of the rest, so the cost grows
     with the pages, not with the population. `opened`: offers whose organisation has places
     left, fractions included.
     """
@@ -236,9 +246,8 @@ def _expect_first_picks(
     for p in np.unique(pages.profile).tolist():
         rows = np.flatnonzero(pages.profile == p)
         count = int(pages.variants[p])
-        readers = min(rows.size, PAGE_READERS)
-        # page j is read by searchers j, j + count, j + 2 count, ... (all of them if few)
-        who = (np.arange(count)[:, None] + count * np.arange(readers)) % rows.size
+        who = page_readers(count, rows.size)
+        readers = who.shape[1]
         keys = np.repeat(pages.first_page[p] + np.arange(count), readers)
         holders = searchers[rows[who.ravel()]]
         balance = pop.balance[holders]
