@@ -93,3 +93,13 @@ def holder_draws(key: int, rows: NDArray[np.integer], n: int) -> NDArray[np.floa
     """`n` uniforms per row (shape rows x n) for stream `key`: a pure function of (key, row)."""
     cells = rows.astype(np.int64)[:, None] * n + np.arange(n)
     return holder_uniforms(key, cells.ravel()).reshape(cells.shape)
+
+
+def standard_gumbel[F: (np.float32, np.float64)](u: NDArray[F]) -> NDArray[F]:
+    """Standard Gumbel draws from uniforms in [0, 1), in their dtype (`u` is clipped in place).
+
+    The uniforms are kept off 0 and 1, where -log(-log u) would be infinite.
+    """
+    info = np.finfo(u.dtype)
+    np.clip(u, info.tiny, u.dtype.type(1) - info.epsneg, out=u)
+    return -np.log(-np.log(u))

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.core.domain import N_TOPICS, SELF_EMPLOYED
-from sim.core.events import holder_uniforms
+from sim.core.events import holder_uniforms, standard_gumbel
 from sim.params import BehaviourParams
 from sim.platform.ranking import PageTable, ResultPages, result_pages, serves
 from sim.state.world import World
@@ -53,8 +53,7 @@ def query_noise(key: int, variants: int, offers: NDArray[np.intp]) -> NDArray[np
     """Standard Gumbel ranking noise per (variant, offer): a pure function of the pair."""
     cells = np.arange(variants, dtype=np.int64)[:, None] * OFFER_KEYS + offers
     u = holder_uniforms(key, cells.ravel()).reshape(cells.shape)
-    np.clip(u, np.finfo(np.float64).tiny, 1.0 - 2.0**-53, out=u)
-    return -np.log(-np.log(u))
+    return standard_gumbel(u)
 
 
 def month_pages(

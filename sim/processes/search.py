@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.core.domain import LEGIT, NO_NEED, NOT_ENROLLED
-from sim.core.events import holder_draws, holder_uniforms
+from sim.core.events import holder_draws, holder_uniforms, standard_gumbel
 from sim.platform.checkout import N_STAGES, Dossiers, checkout, exempt_from_copayment
 from sim.platform.ranking import (
     PageTable,
@@ -114,8 +114,7 @@ def taste_noise(key: int, searchers: NDArray[np.intp], slots: int) -> NDArray[np
     of every searcher after it and decorrelate the two worlds' choices (common random numbers).
     """
     u = holder_draws(key, searchers, slots).astype(np.float32)
-    np.clip(u, np.finfo(np.float32).tiny, np.float32(1.0 - 2.0**-24), out=u)
-    return -np.log(-np.log(u))
+    return standard_gumbel(u)
 
 
 def who_searches(world: World) -> NDArray[np.intp]:
