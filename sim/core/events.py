@@ -80,13 +80,19 @@ def outside(rows: NDArray[np.int64], others: NDArray[np.int64]) -> NDArray[np.in
 
 def holder_uniforms(key: int, rows: NDArray[np.integer]) -> NDArray[np.float64]:
     """A uniform in [0, 1) per row for stream `key`: a pure function of (key, row)."""
-    x = rows.astype(np.uint64) * _GOLDEN + np.uint64(key)
-    x ^= x >> np.uint64(30)
-    x *= _MIX1
-    x ^= x >> np.uint64(27)
-    x *= _MIX2
-    x ^= x >> np.uint64(31)
-    return (x >> np.uint64(11)).astype(np.float64) * 2.0**-53
+    x = rows.astype(np.uint64)
+    x *= _GOLDEN
+    x += np.uint64(key)
+    shifted = np.empty_like(x)  # SplitMix64's finaliser in place: two buffers, not eight
+    for shift, mix in ((30, _MIX1), (27, _MIX2), (31, None)):
+        np.right_shift(x, np.uint64(shift), out=shifted)
+        x ^= shifted
+        if mix is not None:
+            x *= mix
+    x >>= np.uint64(11)
+    u = x.astype(np.float64)
+    u *= 2.0**-53
+    return u
 
 
 def holder_draws(key: int, rows: NDArray[np.integer], n: int) -> NDArray[np.float64]:
