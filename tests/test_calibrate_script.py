@@ -49,6 +49,19 @@ def test_the_refinement_box_is_cut_at_the_bounds():
 
 def test_re_scoring_adds_as_many_fresh_seeds():
     assert calibrate.rescored_seeds([0, 1, 2]) == [0, 1, 2, 1000, 1001, 1002]
+    assert not set(calibrate.held_out_seeds([0, 1, 2])) & set(calibrate.rescored_seeds([0, 1, 2]))
+
+
+def test_a_winner_is_written_only_if_it_also_wins_on_held_out_seeds():
+    current = middle()
+    other = {**current, FREE[0][0]: FREE[0][1]}
+    assert calibrate.reason_to_keep(other, current, (0.04, 0.05)) is None
+    assert "lose on the held-out seeds (0.0568 vs 0.0418)" in calibrate.reason_to_keep(
+        other, current, (0.0568, 0.0418)
+    )
+    assert "lose on the held-out" in calibrate.reason_to_keep(other, current, (0.05, 0.05))
+    kept = calibrate.reason_to_keep(calibrate.as_written(current), current, (0.04, 0.05))
+    assert kept == "the current values score best on the re-scoring seeds"
 
 
 @pytest.mark.parametrize(
