@@ -34,7 +34,7 @@ from sim.platform.ranking import PageTable, choose_on, pick_chances, result_page
 from sim.processes.courses import remote_abandonment, use_probability
 from sim.processes.levers import CanvassingBan, CanvassingEnforcement, Copayment, IdentityCheck
 from sim.processes.needs import licence_weight, need_rate, receptiveness, seed_needs
-from sim.processes.pages import page_variants, query_noise
+from sim.processes.pages import page_variants, profile_members, query_noise
 from sim.processes.search import PAGE_READERS, page_readers, repick_weights, within_capacity
 from tests.conftest import SMALL, small_world, step_through
 from tests.test_units import TOPIC, _offers
@@ -94,6 +94,13 @@ def test_each_offer_is_on_as_many_pages_whatever_the_number_of_offers():
     # a world listing a few offers fewer ranks the others with the same noise, page by page
     ids = np.arange(100, 150)
     assert np.array_equal(query_noise(7, 4, ids)[:, 5:], query_noise(7, 4, ids[5:]))
+
+
+def test_the_month_pages_group_searchers_by_profile_in_order():
+    members = profile_members(np.array([6, 1, 6, 0, 1, 6]))
+    assert list(members) == [0, 1, 6]
+    assert [rows.tolist() for rows in members.values()] == [[3], [1, 4], [0, 2, 5]]
+    assert profile_members(np.zeros(0, dtype=np.int64)) == {}
 
 
 def test_the_expected_sales_read_each_page_with_distinct_searchers_and_every_searcher():

@@ -45,7 +45,7 @@ def serves(offers: Offers, candidates: NDArray[np.intp], topic: int) -> NDArray[
 
 def result_pages(
     offers: Offers,
-    candidates: NDArray[np.intp],
+    served: NDArray[np.intp],
     org_visibility: NDArray[np.float32],
     org_rating: NDArray[np.float32],
     org_copies: NDArray[np.float32],
@@ -56,17 +56,16 @@ def result_pages(
     noise_scale: float,
     query_noise: NDArray[np.float64],
 ) -> ResultPages:
-    """Rank the listed offers for a need on `topic`, once per query variant; keep `shown`.
+    """Rank the offers `served` (those listed for a need on `topic`: `serves`), once per variant.
 
-    `query_noise` (variants x the candidates that serve the need, standard Gumbel draws, scaled
-    here by `noise_scale`) stands for what the ranking does not see: the words of the query,
-    location, dates. Without it every holder with the same need would see the very same page.
+    Each variant keeps its `shown` best. `query_noise` (variants x the offers `served`, standard
+    Gumbel draws, scaled here by `noise_scale`) stands for what the ranking does not see: the
+    words of the query, location, dates. Without it every holder with the same need would see
+    the very same page.
     """
-    topic_fit = TOPIC_RELEVANCE[topic, offers.topic[candidates]]
-    served = serves(offers, candidates, topic)
-    ids = candidates[served]
+    ids = served
     fit = offers.fit_self_employed[ids] if self_employed else offers.fit_general[ids]
-    relevance = (topic_fit[served] * fit).astype(np.float32)
+    relevance = (TOPIC_RELEVANCE[topic, offers.topic[ids]] * fit).astype(np.float32)
     org = offers.organisation[ids]
     visibility = org_visibility[org]
     rating = org_rating[org]
@@ -84,19 +83,20 @@ def result_pages(
     else:
         top = np.argpartition(score, k - 1, axis=1)[:, :k]
         orders = np.take_along_axis(top, np.argsort(np.take_along_axis(score, top, 1), 1), 1)
-    pages = ResultPages(
-        np.full((orders.shape[0], shown), -1, dtype=np.intp),
-        np.zeros((orders.shape[0], shown), dtype=np.float32),
-        np.zeros((orders.shape[0], shown), dtype=np.float32),
-        np.zeros((orders.shape[0], shown), dtype=np.float32),
-        np.zeros((orders.shape[0], shown)),
+
+    def padded[T: np.generic](column: NDArray[T], fill: float) -> NDArray[T]:
+        """`column` in rank order, one row per variant, padded to `shown` with `fill`."""
+        out = np.full((orders.shape[0], shown), fill, dtype=column.dtype)
+        out[:, :k] = column[orders]
+        return out
+
+    return ResultPages(
+        padded(ids, -1),
+        padded(relevance, 0.0),
+        padded(rating, 0.0),
+        padded(visibility, 0.0),
+        padded(offers.price[ids], 0.0),
     )
-    pages.ids[:, :k] = ids[orders]
-    pages.relevance[:, :k] = relevance[orders]
-    pages.rating[:, :k] = rating[orders]
-    pages.visibility[:, :k] = visibility[orders]
-    pages.price[:, :k] = offers.price[ids[orders]]
-    return pages
 
 
 @dataclass(frozen=True)

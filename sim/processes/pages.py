@@ -41,6 +41,8 @@ class MonthPages:
     """Per profile, its first row in `table`."""
     variants: NDArray[np.int64]
     """Per profile, its number of pages (query variants)."""
+    members: dict[int, NDArray[np.intp]]
+    """Per profile searched this month, its searchers (rows of `profile`, ascending)."""
 
 
 def page_variants(served: int, b: BehaviourParams) -> int:
@@ -71,14 +73,17 @@ def month_pages(
     b, pop, month = world.params.behaviour, world.population, world.month
     self_employed = pop.status[searchers] == SELF_EMPLOYED
     profile = pop.need_topic[searchers].astype(np.int64) * 2 + self_employed
-    profiles = np.unique(profile).tolist()
+    members = profile_members(profile)
     pages: list[ResultPages] = []
     variants = np.ones(2 * N_TOPICS, dtype=np.int64)
     first_page = np.zeros(2 * N_TOPICS, dtype=np.int64)
+    served_by_topic: dict[int, NDArray[np.intp]] = {}
     row = 0
-    for topic_profile in profiles:
+    for topic_profile in members:
         topic = topic_profile // 2
-        served = candidates[serves(world.offers, candidates, topic)]
+        if topic not in served_by_topic:
+            served_by_topic[topic] = candidates[serves(world.offers, candidates, topic)]
+        served = served_by_topic[topic]
         count = page_variants(served.size, b)
         variants[topic_profile], first_page[topic_profile] = count, row
         row += count
@@ -86,7 +91,7 @@ def month_pages(
         pages.append(
             result_pages(
                 world.offers,
-                candidates,
+                served,
                 visibility,
                 rating,
                 copies,
@@ -101,5 +106,20 @@ def month_pages(
     u = holder_uniforms(world.streams.key("choice", month, salt=1), searchers)
     variant = np.minimum((u * variants[profile]).astype(np.int64), variants[profile] - 1)
     return MonthPages(
-        PageTable.stack(pages, b), profile, first_page[profile] + variant, first_page, variants
+        PageTable.stack(pages, b),
+        profile,
+        first_page[profile] + variant,
+        first_page,
+        variants,
+        members,
     )
+
+
+def profile_members(profile: NDArray[np.int64]) -> dict[int, NDArray[np.intp]]:
+    """Each profile present, in ascending order, with its rows (ascending)."""
+    if profile.size == 0:
+        return {}
+    order = np.argsort(profile, kind="stable")
+    cuts = np.flatnonzero(np.diff(profile[order])) + 1
+    starts = np.concatenate(([0], cuts))
+    return dict(zip(profile[order[starts]].tolist(), np.split(order, cuts), strict=True))

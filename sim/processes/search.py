@@ -242,8 +242,7 @@ def _expect_first_picks(
     b, pop, table = world.params.behaviour, world.population, pages.table
     shown = table.ids.shape[1]
     by_cell = np.zeros(table.ids.size)  # summed over searchers, per page and place on it
-    for p in np.unique(pages.profile).tolist():
-        rows = np.flatnonzero(pages.profile == p)
+    for p, rows in pages.members.items():
         count = int(pages.variants[p])
         who = page_readers(count, rows.size)
         readers = who.shape[1]
