@@ -33,8 +33,6 @@ class MonthPages:
     """The month's ranked pages and where each searcher lands."""
 
     table: PageTable
-    profile: NDArray[np.int64]
-    """Each searcher's (need topic, self-employed) profile: topic x 2 + self-employed."""
     page: NDArray[np.int64]
     """Each searcher's page (row of `table`)."""
     first_page: NDArray[np.int64]
@@ -42,7 +40,8 @@ class MonthPages:
     variants: NDArray[np.int64]
     """Per profile, its number of pages (query variants)."""
     members: dict[int, NDArray[np.intp]]
-    """Per profile searched this month, its searchers (rows of `profile`, ascending)."""
+    """Per (need topic, self-employed) profile searched this month (topic x 2 + self-employed),
+    its searchers' rows, ascending."""
 
 
 def page_variants(served: int, b: BehaviourParams) -> int:
@@ -107,7 +106,6 @@ def month_pages(
     variant = np.minimum((u * variants[profile]).astype(np.int64), variants[profile] - 1)
     return MonthPages(
         PageTable.stack(pages, b),
-        profile,
         first_page[profile] + variant,
         first_page,
         variants,
