@@ -390,7 +390,8 @@ class MarketParams:
     delivery_cost_share: list[float] = field(default_factory=lambda: [0.7, 0.55, 0.3, 0.02])
     """Delivery cost as a share of the fair price, per strategy. assumption."""
     entry_rate: float = ranged(0.15, NON_NEGATIVE)
-    """Monthly entrants per active organisation agent per unit of mean profit margin. fitted."""
+    """Monthly entrants per active organisation agent per unit of profit margin, the margin of
+    each legal strategy weighted by its base share (`strategy_shares`). fitted."""
     max_entrants_per_month: int = ranged(40, (0, 10_000))
     """Cap on new organisation agents per month: a guard on the agent count only, not a
     mechanism. assumption, set well above the calibrated entry (1-16 agents a month in 2019-22,

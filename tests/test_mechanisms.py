@@ -15,9 +15,11 @@ from sim.agents.fraud_books import Catch
 from sim.agents.fraud_networks import FraudNetwork
 from sim.agents.organisations import Organisation
 from sim.agents.outreach import canvass
+from sim.agents.registry import organisations
 from sim.agents.regulator import audit_probability
 from sim.core.domain import (
     CHANNELS,
+    GENERALIST,
     GHOST_CHANNEL,
     ID_NONE,
     IDENTITY_LEVELS,
@@ -26,6 +28,7 @@ from sim.core.domain import (
     OPPORTUNIST,
     PRESSURED,
     PRESSURED_CHANNEL,
+    QUALITY,
     TAKEOVER_CHANNEL,
 )
 from sim.params import MarketParams
@@ -33,6 +36,7 @@ from sim.platform.checkout import Dossiers, checkout, identity_give_up
 from sim.platform.ranking import PageTable, choose_on, pick_chances, result_pages
 from sim.processes.courses import remote_abandonment, use_probability
 from sim.processes.levers import CanvassingBan, CanvassingEnforcement, Copayment, IdentityCheck
+from sim.processes.market import enter_organisations
 from sim.processes.needs import licence_weight, need_rate, receptiveness, seed_needs
 from sim.processes.pages import page_variants, profile_members, query_noise
 from sim.processes.search import PAGE_READERS, page_readers, repick_weights, within_capacity
@@ -444,3 +448,27 @@ def test_a_networks_expected_catch_adds_up_to_its_realised_dossiers(monkeypatch)
     # measured: -1.1% over the three channels, 8 seeds (seeds 0-2 alone: -14%; 3-7: +10%)
     assert abs(expected.sum() / realised.sum() - 1) < 0.10, (expected, realised)
     assert (expected > 0).all()
+
+
+def test_entrants_follow_each_strategys_own_margin_not_the_markets():
+    """Opportunists' rich margin draws opportunists only: a loss-making quality trade draws none,
+    and the number of entrants is entry_rate x agents x (base shares x own margins)."""
+    world = small_world(holders=20_000, market=MarketParams(entry_rate=2.0))
+    for strategy, profit in ((QUALITY, -50.0), (GENERALIST, 0.0), (OPPORTUNIST, 400.0)):
+        for _ in range(10):
+            org = Organisation(world, strategy)
+            org.previous_sales, org.profit = 1000.0, profit
+    entrants = np.zeros(3)
+    months = len(world.recorder.series["organisations_entered"])
+    for month in range(months):
+        world.month = month
+        before = {o.unique_id for o in organisations(world)}
+        enter_organisations(world)
+        for org in organisations(world):
+            if org.unique_id not in before:
+                entrants[org.strategy] += 1
+                org.remove()
+    assert entrants[QUALITY] == 0 and entrants[GENERALIST] == 0
+    # Whole-market margin 350 / 3000 would have drawn quality and generalist cohorts too.
+    expected = 2.0 * 30 * world.params.market.strategy_shares[OPPORTUNIST] * 0.4
+    assert abs(entrants[OPPORTUNIST] / months - expected) < 0.15 * expected

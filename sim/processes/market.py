@@ -1,7 +1,8 @@
 """Market dynamics (ODD §7.11, §7.12): books, exits, imitation, entry of organisations and networks.
 
-The money attracts entrants while margins are positive and they copy what pays best (DOMAIN.md
-§5 fact 6); loss-making organisations leave; networks leave after sanctions or losses.
+The money attracts entrants to each strategy while its own margin is positive, and incumbents
+copy what pays best (DOMAIN.md §5 fact 6); loss-making organisations leave; networks leave after
+sanctions or losses.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def run_market_dynamics(world: World) -> None:
         if network.wants_to_exit(frng):
             del world.network_by_id[network.unique_id]
             network.leave()
-    enter_organisations(world, profit_per_org)
+    enter_organisations(world)
     enter_networks(world)
     series = rec.series
     world.signals.last_enrolments = (
@@ -71,22 +72,28 @@ def profit_per_org_by_strategy(world: World) -> dict[int, float]:
     return out
 
 
-def enter_organisations(world: World, profit_per_org: dict[int, float]) -> None:
-    """New organisations enter while the market pays; they copy what pays best."""
+def enter_organisations(world: World) -> None:
+    """New organisations enter each legal strategy in proportion to that strategy's own margin.
+
+    Would-be entrants come in the trade's base shares (`strategy_shares`, most of them trainers)
+    and each enters only as far as its own kind of business pays: a whole-market margin held up
+    by the opportunists would draw quality cohorts that their own strategy barely pays (ODD 7.11).
+    """
     market = world.params.market
     rng = world.streams.get("entry", world.month)
     orgs = [o for o in listed_organisations(world) if o.network is None]
-    revenue = sum(o.previous_sales for o in orgs)
-    profit = sum(o.profit for o in orgs)
-    margin = profit / revenue if revenue > 0 else 0.0
-    expected = market.entry_rate * len(orgs) * max(0.0, margin)
+    pull = np.zeros(len(LEGAL_STRATEGIES))
+    for strategy in range(len(LEGAL_STRATEGIES)):
+        own = [o for o in orgs if o.strategy == strategy]
+        revenue = sum(o.previous_sales for o in own)
+        if revenue > 0:
+            margin = sum(o.profit for o in own) / revenue
+            pull[strategy] = market.strategy_shares[strategy] * max(0.0, margin)
+    expected = market.entry_rate * len(orgs) * pull.sum()
     n = min(int(rng.poisson(expected)), market.max_entrants_per_month)
     if n == 0:
         return
-    best = np.array([max(0.0, profit_per_org.get(s, 0.0)) for s in range(len(LEGAL_STRATEGIES))])
-    base = np.array(market.strategy_shares)
-    weights = base * (1.0 + best / max(1.0, best.mean())) if best.any() else base
-    for strategy in rng.choice(len(LEGAL_STRATEGIES), size=n, p=weights / weights.sum()):
+    for strategy in rng.choice(len(LEGAL_STRATEGIES), size=n, p=pull / pull.sum()):
         org = open_organisation(world, int(strategy))
         if org.listed:  # a cohort none of whose members passed Qualiopi never entered
             world.recorder.add("organisations_entered", world.month, org.weight / world.scale)
