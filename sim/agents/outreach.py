@@ -162,8 +162,22 @@ def pressured_prices(
     return np.minimum(price, balance).mean(axis=0)
 
 
+def legal_sign_up_chances(world: World, panel: CallPanel) -> NDArray[np.float64]:
+    """Chance each panel holder reached by a legal caller signs up this month.
+
+    The same for every legal caller of the month (one success rate, last month's screening, this
+    month's checkout), so it is worked out once for all of them.
+    """
+    success = world.params.market.canvassing_success
+    return pressure_chance(world, success) * accepted_chance(world, PRESSURED, 0.0) * panel.signs
+
+
 def expected_sign_ups(
-    world: World, panel: CallPanel, org: OrganisationLike, calls_national: float
+    world: World,
+    panel: CallPanel,
+    chances: NDArray[np.float64],
+    org: OrganisationLike,
+    calls_national: float,
 ) -> tuple[float, float]:
     """A legal caller's expected month from its sign-ups: revenue and fair value (national).
 
@@ -175,15 +189,13 @@ def expected_sign_ups(
     offers = org.offers[world.offers.active[org.offers]]
     if offers.size == 0 or calls_national <= 0:
         return 0.0, 0.0
-    success = world.params.market.canvassing_success
-    chance = pressure_chance(world, success) * accepted_chance(world, PRESSURED, 0.0) * panel.signs
     reached = reach(world, calls_national) * panel.holders_per_row
-    sign_ups = reached * float(chance.sum())
+    sign_ups = reached * float(chances.sum())
     share = min(1.0, max(0.0, org.places_left) / sign_ups) if sign_ups > 0 else 0.0
     paid = np.maximum(0.0, pressured_prices(world, offers, panel.balance) - panel.copay)
     fair = float(world.offers.fair_price[offers].mean())
     scale = world.scale * share * reached
-    return scale * float((chance * paid).sum()), scale * float(chance.sum()) * fair
+    return scale * float((chances * paid).sum()), scale * float(chances.sum()) * fair
 
 
 def canvass(

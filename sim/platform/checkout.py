@@ -11,7 +11,7 @@ attendance is proven when `payment_on_attendance` is in force.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -104,8 +104,8 @@ def checkout(world: World, d: Dossiers, rng: np.random.Generator) -> Dossiers:
     """
     if len(d) == 0:
         return d
-    if d.draws is None:
-        d.draws = rng.random((N_STAGES, len(d)))
+    if d.draws is None:  # the caller's batch is left as it was
+        d = replace(d, draws=rng.random((N_STAGES, len(d))))
     rec, month, policy = world.recorder, world.month, world.policy
     if d.kind != LEGIT and (d.kind != PRESSURED or d.network is not None):
         rec.add("fraud_attempts", month, len(d))

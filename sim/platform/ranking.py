@@ -63,10 +63,9 @@ def result_pages(
     words of the query, location, dates. Without it every holder with the same need would see
     the very same page.
     """
-    ids = served
-    fit = offers.fit_self_employed[ids] if self_employed else offers.fit_general[ids]
-    relevance = (TOPIC_RELEVANCE[topic, offers.topic[ids]] * fit).astype(np.float32)
-    org = offers.organisation[ids]
+    fit = offers.fit_self_employed[served] if self_employed else offers.fit_general[served]
+    relevance = (TOPIC_RELEVANCE[topic, offers.topic[served]] * fit).astype(np.float32)
+    org = offers.organisation[served]
     visibility = org_visibility[org]
     rating = org_rating[org]
     if ranking == "relevance":
@@ -74,11 +73,11 @@ def result_pages(
     else:
         base, noise_weight = visibility + 0.05 * rating, noise_scale
     base = base + noise_weight * np.log(org_copies[org])  # the best of the cohort's members
-    # Each variant's `shown` best scores, best first; ties by offer id (`ids` ascend), which
+    # Each variant's `shown` best scores, best first; ties by offer id (`served` ascend), which
     # with query noise have probability zero, so only the noiseless ranking sorts them all.
     score = -(base + noise_weight * query_noise)
-    k = min(shown, ids.size)
-    if noise_weight == 0 or k in (0, ids.size):
+    k = min(shown, served.size)
+    if noise_weight == 0 or k in (0, served.size):
         orders = np.argsort(score, axis=1, kind="stable")[:, :k]
     else:
         top = np.argpartition(score, k - 1, axis=1)[:, :k]
@@ -91,11 +90,11 @@ def result_pages(
         return out
 
     return ResultPages(
-        padded(ids, -1),
+        padded(served, -1),
         padded(relevance, 0.0),
         padded(rating, 0.0),
         padded(visibility, 0.0),
-        padded(offers.price[ids], 0.0),
+        padded(offers.price[served], 0.0),
     )
 
 

@@ -9,7 +9,13 @@ its calls should bring (`expected_sign_ups`), not the few sign-ups the sample dr
 
 from __future__ import annotations
 
-from sim.agents.outreach import CALLER_PANEL_HOLDERS, CallPanel, canvass, expected_sign_ups
+from sim.agents.outreach import (
+    CALLER_PANEL_HOLDERS,
+    CallPanel,
+    canvass,
+    expected_sign_ups,
+    legal_sign_up_chances,
+)
 from sim.agents.registry import listed_organisations
 from sim.state.world import World
 
@@ -20,6 +26,7 @@ def run_canvassing(world: World) -> None:
     orgs = listed_organisations(world)
     lockdown, reopened = world.in_lockdown, world.month > world.context.last_lockdown
     panel = CallPanel.read(world, CALLER_PANEL_HOLDERS)
+    chances = legal_sign_up_chances(world, panel)
     delivery = market.delivery_cost_share
     for org in orgs:
         if lockdown:
@@ -32,7 +39,7 @@ def run_canvassing(world: World) -> None:
         if org.canvassing > 0 and org.network is None:
             calls = market.canvassing_calls * org.weight * org.canvassing
             most = market.canvassing_calls * world.params.organisations_per_agent
-            revenue, fair = expected_sign_ups(world, panel, org, calls)
+            revenue, fair = expected_sign_ups(world, panel, chances, org, calls)
             org.book_expected_pressure(revenue, fair * delivery[org.strategy])
             rng = world.streams.get("canvassing", month, salt=org.unique_id)
             canvass(world, org, calls, most, market.canvassing_success, None, rng)
