@@ -395,8 +395,8 @@ class MarketParams:
     max_entrants_per_month: int = ranged(40, (0, 10_000))
     """Cap on new organisation agents per month: a guard on the agent count only, not a
     mechanism. assumption, set well above the calibrated entry (at most 8-10 agents admitted a
-    month in 2019-22 and 9-13 in 2023-26, seeds 0-1, model v2.10); model v2.1's cap of 8 bound every month, so entry was set by
-    it rather than by margins."""
+    month in 2019-22 and 9-13 in 2023-26, seeds 0-1, model v2.10); model v2.1's cap of 8 bound
+    every month, so entry was set by it rather than by margins."""
     exit_after_loss_months: int = ranged(12, (1, 1000))
     """Months of losses after which an organisation exits. assumption."""
     imitation_rate: float = ranged(0.03, PROBABILITY)
