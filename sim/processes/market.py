@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.agents.organisations import Organisation
 from sim.agents.registry import (
     fraud_networks,
     listed_organisations,
@@ -60,16 +61,22 @@ def run_market_dynamics(world: World) -> None:
     world.signals.buyer_balance = float(balance.sum()) / with_rights if with_rights else 0.0
 
 
+def legal_cohorts(world: World) -> list[list[Organisation]]:
+    """The listed non-shell cohorts of each legal strategy, in order of creation."""
+    cohorts: list[list[Organisation]] = [[] for _ in LEGAL_STRATEGIES]
+    for org in listed_organisations(world):
+        if org.network is None:  # shells, the only cohorts with a network, are no legal strategy
+            cohorts[org.strategy].append(org)
+    return cohorts
+
+
 def profit_per_org_by_strategy(world: World) -> dict[int, float]:
     """Smoothed profit per real organisation of each legal strategy (listed cohorts only)."""
-    out: dict[int, float] = {}
-    for strategy in range(len(LEGAL_STRATEGIES)):
-        orgs = [
-            o for o in listed_organisations(world) if o.strategy == strategy and o.network is None
-        ]
-        if orgs:
-            out[strategy] = sum(o.profit for o in orgs) / sum(o.weight for o in orgs)
-    return out
+    return {
+        strategy: sum(o.profit for o in orgs) / sum(o.weight for o in orgs)
+        for strategy, orgs in enumerate(legal_cohorts(world))
+        if orgs
+    }
 
 
 def enter_organisations(world: World) -> None:
@@ -81,15 +88,15 @@ def enter_organisations(world: World) -> None:
     """
     market = world.params.market
     rng = world.streams.get("entry", world.month)
-    orgs = [o for o in listed_organisations(world) if o.network is None]
+    cohorts = legal_cohorts(world)
     pull = np.zeros(len(LEGAL_STRATEGIES))
-    for strategy in range(len(LEGAL_STRATEGIES)):
-        own = [o for o in orgs if o.strategy == strategy]
+    for strategy, own in enumerate(cohorts):
         revenue = sum(o.previous_sales for o in own)
         if revenue > 0:
             margin = sum(o.profit for o in own) / revenue
             pull[strategy] = market.strategy_shares[strategy] * max(0.0, margin)
-    expected = market.entry_rate * len(orgs) * pull.sum()
+    agents = sum(len(own) for own in cohorts)
+    expected = market.entry_rate * agents * pull.sum()
     n = min(int(rng.poisson(expected)), market.max_entrants_per_month)
     if n == 0:
         return
