@@ -392,11 +392,13 @@ class MarketParams:
     entry_rate: float = ranged(0.15, NON_NEGATIVE)
     """Monthly entrants per active organisation agent per unit of profit margin, the margin of
     each legal strategy weighted by its base share (`strategy_shares`). fitted."""
-    max_entrants_per_month: int = ranged(40, (0, 10_000))
-    """Cap on new organisation agents per month: a guard on the agent count only, not a
-    mechanism. assumption, set well above the calibrated entry (at most 8-10 agents admitted a
-    month in 2019-22 and 9-13 in 2023-26, seeds 0-1, model v2.10); model v2.1's cap of 8 bound
-    every month, so entry was set by it rather than by margins."""
+    max_entrants_per_month: int = ranged(4_000, (0, 1_000_000))
+    """Cap on new organisations a month (real organisations; in agents, this over
+    `organisations_per_agent`): a guard on the agent count only, not a mechanism. assumption,
+    set well above the calibrated entry (at most 8-10 agents of 100 organisations admitted a
+    month in 2019-22 and 9-13 in 2023-26, seeds 0-1, model v2.10); model v2.1's cap of 8 agents
+    bound every month, so entry was set by it rather than by margins. Counted in agents until
+    v2.10, the cap bound at 480 cohorts."""
     exit_after_loss_months: int = ranged(12, (1, 1000))
     """Months of losses after which an organisation exits. assumption."""
     imitation_rate: float = ranged(0.03, PROBABILITY)

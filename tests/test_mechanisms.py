@@ -30,10 +30,17 @@ from sim.core.domain import (
     PRESSURED_CHANNEL,
     QUALITY,
     TAKEOVER_CHANNEL,
+    TOPIC_RELEVANCE,
 )
 from sim.params import MarketParams
 from sim.platform.checkout import Dossiers, checkout, identity_give_up
-from sim.platform.ranking import PageTable, choose_on, pick_chances, result_pages
+from sim.platform.ranking import (
+    PageTable,
+    choose_on,
+    member_scores,
+    pick_chances,
+    result_pages,
+)
 from sim.processes.courses import remote_abandonment, use_probability
 from sim.processes.levers import CanvassingBan, CanvassingEnforcement, Copayment, IdentityCheck
 from sim.processes.market import enter_organisations
@@ -86,6 +93,79 @@ def test_a_cohort_row_is_seen_as_often_as_its_members_and_a_shell_as_one_organis
     )
     shell_first = np.mean(pages.ids[:, 0] == ids[1])
     assert 1 / 101 * 0.7 < shell_first < 1 / 101 * 1.3
+
+
+def test_a_rows_members_are_the_best_draws_of_its_real_organisations():
+    """The members' scores are the order statistics of `copies` Gumbel draws (means and spread
+    of the 1st, 2nd and 5th best of 30 against brute force), and a shell has one member."""
+    variants, n = 20_000, 30
+    best = np.random.default_rng(1).gumbel(size=(variants, 2))
+    copies = np.array([[n, 1.0]] * variants)
+    ids = np.array([[3, 4]] * variants)
+    scores = member_scores(11, ids, best, copies, 5)
+    brute = -np.sort(-np.random.default_rng(2).gumbel(size=(variants, n)), axis=1)[:, :5]
+    for j in (0, 1, 4):
+        assert abs(scores[:, 0, j].mean() - brute[:, j].mean()) < 0.04  # se ~0.01
+        assert abs(scores[:, 0, j].std() / brute[:, j].std() - 1) < 0.05
+    assert (np.diff(scores[:, 0], axis=1) < 0).all()
+    assert np.isneginf(scores[:, 1, 1:]).all() and np.isfinite(scores[:, 1, 0]).all()
+    assert np.array_equal(member_scores(11, ids[:7], best[:7], copies[:7], 5), scores[:7])
+
+
+def test_a_cohort_fills_as_many_page_slots_as_its_members_would():
+    """A row standing for 100 organisations beside 100 single organisations with the same offer
+    takes half of the slots (v2.10: one slot of 10 at most), a single one at most one."""
+    world = small_world()
+    ids = _offers(world, 101)
+    world.offers.fit_general[ids] = 0.5
+    world.offers.organisation[ids] = np.arange(101)
+    visibility = np.ones(101, dtype=np.float32)
+    rating = np.full(101, 0.5, dtype=np.float32)
+    copies = np.ones(101, dtype=np.float32)
+    copies[0] = 100.0
+    noise = np.random.default_rng(0).gumbel(size=(2000, 101))
+    for ranking in ("visibility", "relevance"):
+        pages = result_pages(
+            world.offers, ids, visibility, rating, copies, TOPIC, False, ranking, 10, 1.0, noise, 5
+        )
+        cohort_share = np.mean(pages.ids == ids[0])
+        assert 0.45 < cohort_share < 0.55, (ranking, cohort_share)  # se ~0.004
+        singles = np.sort(pages.ids, axis=1)
+        repeats = (np.diff(singles, axis=1) == 0) & (singles[:, 1:] != ids[0])
+        assert not repeats.any()
+
+
+def test_relevance_ranking_shows_how_well_the_member_shown_fits_the_query():
+    """Under relevance ranking a member is picked for its fit to the query, so the fit shown is
+    above its cohort's mean, the best of 100 members by about 0.1 x log(50) more than the best
+    of 2 (noise weight 0.1); under visibility ranking a member shown has its cohort's fit."""
+    world = small_world()
+    ids = _offers(world, 1)
+    world.offers.fit_general[ids] = 0.3
+    noise = np.random.default_rng(4).gumbel(size=(4000, 1))
+    mean = TOPIC_RELEVANCE[TOPIC, TOPIC] * 0.3
+    shown = {}
+    for ranking in ("visibility", "relevance"):
+        for copies in (100.0, 2.0):
+            pages = result_pages(
+                world.offers,
+                ids,
+                np.ones(1, dtype=np.float32),
+                np.full(1, 0.5, dtype=np.float32),
+                np.array([copies], dtype=np.float32),
+                TOPIC,
+                False,
+                ranking,
+                1,
+                1.0,
+                noise,
+                9,
+            )
+            shown[ranking, copies] = float(pages.relevance[:, 0].mean())
+    assert shown["visibility", 100.0] == shown["visibility", 2.0] == np.float32(mean)
+    gap = shown["relevance", 100.0] - shown["relevance", 2.0]
+    assert abs(gap - 0.1 * np.log(50)) < 0.02
+    assert shown["relevance", 2.0] > mean + 0.03
 
 
 def test_each_offer_is_on_as_many_pages_whatever_the_number_of_offers():

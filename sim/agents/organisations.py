@@ -65,7 +65,6 @@ class Organisation(mesa.Agent):
         self.expected_pressure = (0.0, 0.0)
         """What the month's calls should bring: revenue, delivery cost (national)."""
         self.pressured_value = 0.0
-        self.sales_trend = 0.0
         self.previous_sales = 0.0
         self.profit = 0.0
         self.months_loss = 0
@@ -159,7 +158,8 @@ class Organisation(mesa.Agent):
         model, market, offers = self.model, self.model.params.market, self.model.offers
         ids = self.offers
         if self.strategy == GENERALIST:
-            step = market.price_adjustment * float(np.sign(self.sales_trend))
+            limit = market.price_adjustment
+            step = min(limit, max(-limit, model.signals.generalist_trend))
             self.price_factor = float(min(3.0, max(0.8, self.price_factor * (1 + step))))
         price = offers.fair_price[ids] * self.price_factor
         if self.strategy in (OPPORTUNIST, SHELL):
@@ -254,9 +254,7 @@ class Organisation(mesa.Agent):
         if canvassers > 0:  # what canvassing brought each member who did it
             net = self.expected_pressure[0] - self.calls * market.canvassing_cost_eur
             self.pressured_value = 0.7 * self.pressured_value + 0.3 * net / canvassers
-        sales = revenue
-        self.sales_trend = sales - self.previous_sales
-        self.previous_sales = 0.5 * self.previous_sales + 0.5 * sales
+        self.previous_sales = 0.5 * self.previous_sales + 0.5 * revenue
         self.revenue = self.costs = self.calls = 0.0
         self.pressured_revenue = self.pressured_cost = 0.0
         self.sampling_gap = self.expected_pressure = (0.0, 0.0)

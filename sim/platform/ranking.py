@@ -5,10 +5,14 @@ need, ordered either by visibility (marketing and SEO, the platform as it was) o
 to the holder's need and profile (the counterfactual recommender the seed article asks for).
 
 An offer row of a cohort agent stands for the like offers of its `copies` real organisations.
-Each real offer gets its own query noise (Gumbel); the best of `w` independent Gumbel draws is
-one Gumbel draw shifted by log(w) times its scale, so the row competes for a place on the page
-with that shift: a cohort of 100 organisations is seen as often as its 100 members would be, a
-network's single shell as one organisation among many.
+Each real offer (member) gets its own query noise (Gumbel), and a page takes as many of a
+row's members as their scores earn: the members' best scores are drawn as the top order
+statistics of `copies` Gumbel draws (`member_scores`), so a cohort of 100 organisations fills
+the slots its 100 members would, a network's single shell at most one (model v2.11; until
+v2.10 a row took at most one slot, and demand per real organisation fell with the cohort's
+size). Under relevance ranking the query noise is how well each member's course fits the
+query, so a member shown for it shows that fit; under visibility ranking it is what the
+ranking does not see, and a member shown has its cohort's fit.
 Holders then pick with a logit over relevance, rating, salience, rank and price.
 """
 
@@ -20,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.core.domain import TOPIC_RELEVANCE
+from sim.core.events import holder_uniforms
 from sim.params import BehaviourParams
 from sim.state.offers import Offers
 
@@ -55,13 +60,15 @@ def result_pages(
     shown: int,
     noise_scale: float,
     query_noise: NDArray[np.float64],
+    member_key: int = 0,
 ) -> ResultPages:
     """Rank the offers `served` (those listed for a need on `topic`: `serves`), once per variant.
 
-    Each variant keeps its `shown` best. `query_noise` (variants x the offers `served`, standard
-    Gumbel draws, scaled here by `noise_scale`) stands for what the ranking does not see: the
-    words of the query, location, dates. Without it every holder with the same need would see
-    the very same page.
+    Each variant keeps its `shown` best members. `query_noise` (variants x the offers `served`,
+    standard Gumbel draws, scaled here by `noise_scale`) is the best member's noise of each
+    offer row; it stands for what the ranking does not see (the words of the query, location,
+    dates), without which every holder with the same need would see the very same page.
+    `member_key` keys the draws of the other members' noise (`member_scores`).
     """
     fit = offers.fit_self_employed[served] if self_employed else offers.fit_general[served]
     relevance = (TOPIC_RELEVANCE[topic, offers.topic[served]] * fit).astype(np.float32)
@@ -72,30 +79,91 @@ def result_pages(
         base, noise_weight = relevance + 0.2 * rating, 0.1 * noise_scale
     else:
         base, noise_weight = visibility + 0.05 * rating, noise_scale
-    base = base + noise_weight * np.log(org_copies[org])  # the best of the cohort's members
-    # Each variant's `shown` best scores, best first; ties by offer id (`served` ascend), which
-    # with query noise have probability zero, so only the noiseless ranking sorts them all.
-    score = -(base + noise_weight * query_noise)
+    copies = org_copies[org].astype(np.float64)
+    # The best member's noise: the best of `copies` Gumbel draws is one shifted by log(copies).
+    score = -(base + noise_weight * (np.log(copies) + query_noise))
     k = min(shown, served.size)
-    if noise_weight == 0 or k in (0, served.size):
-        orders = np.argsort(score, axis=1, kind="stable")[:, :k]
-    else:
+    if noise_weight == 0 or k == 0:
+        # Without query noise a row's members are alike and the ranking sorts rows; ties by
+        # offer id (`served` ascend).
+        slots = np.argsort(score, axis=1, kind="stable")[:, :k]
+        return _page(offers, served, slots, relevance[slots], rating, visibility, shown)
+    if k < served.size:
         top = np.argpartition(score, k - 1, axis=1)[:, :k]
-        orders = np.take_along_axis(top, np.argsort(np.take_along_axis(score, top, 1), 1), 1)
+    else:
+        top = np.broadcast_to(np.arange(k), score.shape).copy()
+    rows = np.take_along_axis(top, np.argsort(np.take_along_axis(score, top, 1), 1), 1)
+    best = np.take_along_axis(query_noise, rows, 1)
+    noise = member_scores(member_key, served[rows], best, copies[rows], shown)
+    # Each variant's best members among its `k` best rows' `shown` best members, best first;
+    # a row's first member is its row's score, so no member of a row left out could rank.
+    flat = (base[rows][:, :, None] + noise_weight * noise).reshape(rows.shape[0], -1)
+    slots_shown = min(shown, int(np.isfinite(flat).sum(axis=1).min()))
+    pick = np.argpartition(-flat, slots_shown - 1, axis=1)[:, :slots_shown]
+    pick = np.take_along_axis(pick, np.argsort(-np.take_along_axis(flat, pick, 1), 1), 1)
+    slots = np.take_along_axis(rows, pick // shown, 1)
+    shown_relevance = relevance[slots]
+    if ranking == "relevance":  # the member's own fit to this query, its ranking noise
+        member_noise = np.take_along_axis(noise.reshape(flat.shape), pick, 1)
+        deviation = noise_weight * (member_noise - np.euler_gamma)
+        shown_relevance = np.clip(shown_relevance + deviation, 0.0, 1.0).astype(np.float32)
+    return _page(offers, served, slots, shown_relevance, rating, visibility, shown)
+
+
+def _page(
+    offers: Offers,
+    served: NDArray[np.intp],
+    slots: NDArray[np.intp],
+    relevance: NDArray[np.float32],
+    rating: NDArray[np.float32],
+    visibility: NDArray[np.float32],
+    shown: int,
+) -> ResultPages:
+    """The pages from each variant's ranked slots (indices into `served`), padded to `shown`."""
 
     def padded[T: np.generic](column: NDArray[T], fill: float) -> NDArray[T]:
-        """`column` in rank order, one row per variant, padded to `shown` with `fill`."""
-        out = np.full((orders.shape[0], shown), fill, dtype=column.dtype)
-        out[:, :k] = column[orders]
+        """`column` (rank order, one row per variant) padded to `shown` columns with `fill`."""
+        out = np.full((slots.shape[0], shown), fill, dtype=column.dtype)
+        out[:, : slots.shape[1]] = column
         return out
 
     return ResultPages(
-        padded(served, -1),
+        padded(served[slots], -1),
         padded(relevance, 0.0),
-        padded(rating, 0.0),
-        padded(visibility, 0.0),
-        padded(offers.price[served], 0.0),
+        padded(rating[slots], 0.0),
+        padded(visibility[slots], 0.0),
+        padded(offers.price[served[slots]], 0.0),
     )
+
+
+def member_scores(
+    key: int,
+    offer_ids: NDArray[np.intp],
+    best: NDArray[np.float64],
+    copies: NDArray[np.float64],
+    members: int,
+) -> NDArray[np.float64]:
+    """The `members` best query noises (standard Gumbel) of each row's `copies` real offers.
+
+    Exact order statistics: the largest of n standard Gumbel draws is -log E(1) with E(1) the
+    smallest of n unit exponentials, and E(j) = E(j-1) + X(j) / (n - j + 1) with X(j) fresh
+    unit exponentials (Renyi's representation). The best is the row's own draw (`best`, so
+    -log E(1) = `best` + log n); the others are a pure function of (key, variant, offer,
+    member), so pages keep common random numbers. Members beyond the row's `copies` (rounded
+    down) score -inf. Shape: rows x members.
+    """
+    variants = offer_ids.shape[0]
+    cells = (
+        np.arange(variants, dtype=np.int64)[:, None, None] * (1 << 32) + offer_ids[:, :, None]
+    ) * members + np.arange(1, members)
+    fresh = -np.log1p(-holder_uniforms(key, cells.ravel()).reshape(cells.shape))
+    earlier = np.arange(1, members)  # j - 1 for j = 2..members
+    gaps = np.full(fresh.shape, np.inf)
+    has = earlier < np.floor(copies)[:, :, None]
+    np.divide(fresh, copies[:, :, None] - earlier, out=gaps, where=has)
+    smallest = np.exp(-best) / copies  # E(1): the row's own draw, best = -log(n E(1))
+    exponentials = np.cumsum(np.concatenate([smallest[:, :, None], gaps], axis=2), axis=2)
+    return -np.log(exponentials)
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,9 @@ def complete_courses(world: World) -> None:
     reporting = ending[pressured & (u[:, 2] < b.report_pressured)]
     rec.add("reports", month, reporting.size)
     world.note_reports(pop.enrol_offer[reporting].astype(np.intp))
-    satisfaction = np.where(completed, quality * np.maximum(relevance, 0.3), 0.0)
+    # The rating is what the cohort's many real trainees report: satisfaction in expectation
+    # over completion, so the completion luck of its few simulated ones does not move it.
+    satisfaction = (1.0 - abandon) * quality * np.maximum(relevance, 0.3)
     org_ids = world.offers.organisation[offers]
     for org_id in np.unique(org_ids).tolist():
         org = world.org_by_id.get(org_id)

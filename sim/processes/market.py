@@ -7,6 +7,8 @@ sanctions or losses.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sim.agents.organisations import Organisation
@@ -17,7 +19,7 @@ from sim.agents.registry import (
     open_organisation,
     organisations,
 )
-from sim.core.domain import LEGAL_STRATEGIES
+from sim.core.domain import GENERALIST, LEGAL_STRATEGIES
 from sim.state.world import World, networks_active
 
 
@@ -25,11 +27,15 @@ def run_market_dynamics(world: World) -> None:
     """Organisations close their books, exit or imitate; networks too; entrants arrive."""
     rng = world.streams.get("organisations", world.month)
     rec, month = world.recorder, world.month
-    marketing = calls = 0.0
+    marketing = calls = generalist_sales = generalists = 0.0
     for org in organisations(world):
         marketing += world.params.market.marketing_share[org.strategy] * org.expected_revenue
         calls += org.calls
+        if org.strategy == GENERALIST and org.listed:
+            generalist_sales += org.expected_revenue
+            generalists += org.weight
         org.settle()
+    follow_generalist_demand(world, generalist_sales / generalists if generalists else 0.0)
     national_holders = world.params.population.national_holders
     world.signals.marketing_per_holder = marketing / national_holders
     world.signals.call_load = calls / national_holders
@@ -59,6 +65,24 @@ def run_market_dynamics(world: World) -> None:
     balance = world.population.balance  # never negative: nonzero means some rights
     with_rights = np.count_nonzero(balance)
     world.signals.buyer_balance = float(balance.sum()) / with_rights if with_rights else 0.0
+
+
+def follow_generalist_demand(world: World, sales_per_org: float) -> None:
+    """The generalists' demand signal: their segment's sales per organisation, not their own.
+
+    A cohort's own month of simulated sales moves with the sample (about 12% a month for a
+    generalist cohort at 20,000 holders): priced on the sign of its own change (until v2.10)
+    every cohort's price made a random walk of full steps whatever the sample's size, and the
+    dearest lost their buyers and left (generalists' honest sales -20% to -50% in 2022-26 at
+    20,000 holders against 100,000, ODD 9.1). The segment's sales per organisation are what a
+    generalist sees of its market (the platform's like courses, their sales and prices).
+    """
+    signals = world.signals
+    previous = signals.generalist_sales
+    signals.generalist_trend = sales_per_org / previous - 1.0 if previous > 0 else 0.0
+    signals.generalist_sales = (
+        0.5 * previous + 0.5 * sales_per_org if previous > 0 else sales_per_org
+    )
 
 
 def legal_cohorts(world: World) -> list[list[Organisation]]:
@@ -97,7 +121,8 @@ def enter_organisations(world: World) -> None:
             pull[strategy] = market.strategy_shares[strategy] * max(0.0, margin)
     agents = sum(len(own) for own in cohorts)
     expected = market.entry_rate * agents * pull.sum()
-    n = min(int(rng.poisson(expected)), market.max_entrants_per_month)
+    cap = math.ceil(market.max_entrants_per_month / world.params.organisations_per_agent)
+    n = min(int(rng.poisson(expected)), cap)
     if n == 0:
         return
     for strategy in rng.choice(len(LEGAL_STRATEGIES), size=n, p=pull / pull.sum()):

@@ -87,6 +87,7 @@ def month_pages(
         variants[topic_profile], first_page[topic_profile] = count, row
         row += count
         key = world.streams.key("choice", month, salt=2 + topic_profile)
+        member_key = world.streams.key("choice", month, salt=2 + 2 * N_TOPICS + topic_profile)
         pages.append(
             result_pages(
                 world.offers,
@@ -100,6 +101,7 @@ def month_pages(
                 b.shown_offers,
                 b.ranking_noise,
                 query_noise(key, count, served),
+                member_key,
             )
         )
     u = holder_uniforms(world.streams.key("choice", month, salt=1), searchers)

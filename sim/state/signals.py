@@ -17,3 +17,8 @@ class Signals:
     """Organisations' marketing spend per national holder (euros): advertising reach."""
     call_load: float = 0.0
     """Canvassing calls per national holder (all callers): how much holders screen calls."""
+    generalist_sales: float = 0.0
+    """Smoothed monthly sales per listed generalist organisation (national euros)."""
+    generalist_trend: float = 0.0
+    """Relative change of the generalists' sales per organisation this month against
+    `generalist_sales`: what their demand-led prices follow."""
