@@ -345,7 +345,8 @@ class MarketParams:
     """Opportunists and shells price toward this share of the buyer's balance. fitted to the
     average price per dossier 2020-21 (prior: 'priced to exhaust the credit', seed article)."""
     price_adjustment: float = ranged(0.03, PROBABILITY)
-    """Monthly relative price change of generalists under excess or short demand. assumption."""
+    """Largest monthly relative price change of generalists, who pass their segment's change
+    in sales per organisation into their prices one for one up to this. assumption."""
     quality: list[float] = field(default_factory=lambda: [0.8, 0.6, 0.3, 0.05])
     """Mean real quality (0-1) per strategy. assumption."""
     fit_general: list[float] = field(default_factory=lambda: [0.9, 0.75, 0.55, 0.3])

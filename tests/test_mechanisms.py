@@ -41,9 +41,9 @@ from sim.platform.ranking import (
     pick_chances,
     result_pages,
 )
-from sim.processes.courses import remote_abandonment, use_probability
+from sim.processes.courses import complete_courses, remote_abandonment, use_probability
 from sim.processes.levers import CanvassingBan, CanvassingEnforcement, Copayment, IdentityCheck
-from sim.processes.market import enter_organisations
+from sim.processes.market import enter_organisations, follow_generalist_demand
 from sim.processes.needs import licence_weight, need_rate, receptiveness, seed_needs
 from sim.processes.pages import page_variants, profile_members, query_noise
 from sim.processes.search import PAGE_READERS, page_readers, repick_weights, within_capacity
@@ -528,6 +528,48 @@ def test_a_networks_expected_catch_adds_up_to_its_realised_dossiers(monkeypatch)
     # measured: -1.1% over the three channels, 8 seeds (seeds 0-2 alone: -14%; 3-7: +10%)
     assert abs(expected.sum() / realised.sum() - 1) < 0.10, (expected, realised)
     assert (expected > 0).all()
+
+
+def test_a_rating_is_what_trainees_report_in_expectation_not_the_samples_completion_luck():
+    """Whoever of a cohort's few simulated trainees completes, its rating moves to the expected
+    satisfaction, (1 - abandonment) x quality x max(relevance, 0.3)."""
+    abandoned = []
+    for seed in (0, 1, 2):
+        world = small_world(seed=seed)
+        org = Organisation(world, QUALITY)
+        pop, offer = world.population, int(org.offers[0])
+        world.offers.remote[offer] = True  # remote abandonment: 18%, so the luck differs
+        trainees = np.arange(5)
+        pop.enrol_offer[trainees] = offer
+        pop.enrol_kind[trainees] = LEGIT
+        pop.enrol_relevance[trainees] = 0.6
+        pop.enrol_end[trainees] = world.month
+        world.rosters.add_course_ends(trainees, np.full(5, world.month))
+        before = org.rating
+        complete_courses(world)
+        org.settle()
+        expected = (1 - remote_abandonment(world.params.behaviour)) * 0.6
+        expected *= float(world.offers.quality[offer])
+        assert abs(org.rating - (0.8 * before + 0.2 * expected)) < 1e-6
+        abandoned.append(world.recorder.series["abandonments"][world.month])
+    assert len(set(abandoned)) > 1  # the completion luck did differ
+
+
+def test_generalists_price_on_their_segments_demand_one_for_one_up_to_the_step():
+    """Every generalist moves its price by the segment's change in sales per organisation
+    against its smoothed level (+2%; then +20% and -50%, clipped to +-`price_adjustment`)."""
+    world = small_world()
+    step = world.params.market.price_adjustment
+    generalists = [Organisation(world, GENERALIST) for _ in range(3)]
+    follow_generalist_demand(world, 1000.0)
+    assert world.signals.generalist_trend == 0.0 and world.signals.generalist_sales == 1000.0
+    for change, expected in ((1.02, 0.02), (1.2, step), (0.5, -step)):
+        follow_generalist_demand(world, world.signals.generalist_sales * change)
+        assert abs(world.signals.generalist_trend - (change - 1)) < 1e-12
+        for org in generalists:
+            before = org.price_factor
+            org.set_prices()
+            assert abs(org.price_factor / before - 1 - expected) < 1e-12
 
 
 def test_entrants_follow_each_strategys_own_margin_not_the_markets():
