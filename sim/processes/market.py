@@ -70,12 +70,12 @@ def run_market_dynamics(world: World) -> None:
 def follow_generalist_demand(world: World, sales_per_org: float) -> None:
     """The generalists' demand signal: their segment's sales per organisation, not their own.
 
-    A cohort's own month of simulated sales moves with the sample: priced on the sign of its
-    own change (until v2.10) every cohort's price made a random walk of full steps however
-    large the sample, and the dearest lost their buyers and left (generalists' honest sales
-    -18% to -50% in 2022-26 at 20,000 holders against 100,000, ODD 7.11). The segment's sales
-    per organisation are what a generalist sees of its market (the platform's like courses,
-    their sales and prices); prices follow them one for one, at most `price_adjustment` a month.
+    A cohort's own month of simulated sales moves with the sample, and a full price step on
+    the sign of its change (until v2.10) is as large for a small wobble as for a real shift:
+    the generalists' sales then depended on the population simulated (ODD 7.11). The
+    segment's sales per organisation are what a generalist sees of its market (the platform's
+    like courses, their sales and prices); prices follow them one for one, at most
+    `price_adjustment` a month.
     """
     signals = world.signals
     previous = signals.generalist_sales
