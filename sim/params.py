@@ -399,7 +399,7 @@ class MarketParams:
     set well above the calibrated entry (at most 8-10 agents of 100 organisations admitted a
     month in 2019-22 and 9-13 in 2023-26, seeds 0-1, model v2.10); model v2.1's cap of 8 agents
     bound every month, so entry was set by it rather than by margins. Counted in agents until
-    v2.10, the cap bound at 480 cohorts."""
+    v2.10, it would have bound at 480 cohorts (four times the agents admitted)."""
     exit_after_loss_months: int = ranged(12, (1, 1000))
     """Months of losses after which an organisation exits. assumption."""
     imitation_rate: float = ranged(0.03, PROBABILITY)
