@@ -29,10 +29,11 @@ def run_market_dynamics(world: World) -> None:
     rec, month = world.recorder, world.month
     marketing = calls = generalist_sales = generalists = 0.0
     for org in organisations(world):
-        marketing += world.params.market.marketing_share[org.strategy] * org.expected_revenue
+        revenue = org.expected_revenue
+        marketing += world.params.market.marketing_share[org.strategy] * revenue
         calls += org.calls
         if org.strategy == GENERALIST and org.listed:
-            generalist_sales += org.expected_revenue
+            generalist_sales += revenue
             generalists += org.weight
         org.settle()
     follow_generalist_demand(world, generalist_sales / generalists if generalists else 0.0)
