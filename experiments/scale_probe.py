@@ -1,11 +1,13 @@
 """Scale invariance probe: key yearly outcomes at several simulated population sizes.
 
     .venv/bin/python experiments/scale_probe.py [--sizes 20000 100000 1000000] [--seeds 3]
-        [--workers 2] [overrides ...]
+        [--first-seed 0] [--workers 2] [overrides ...]
 
-Prints, per outcome and year, the median over seeds at each size and its gap to the first
-size given after the smallest (the reference, 100,000 by default). Used to find and check
-the mechanisms whose result depends on how many holders are simulated (ODD §scale).
+Prints, per outcome and year, the median over seeds at each size and its gap to the
+reference size (100,000 by default): volumes, then the market's ecology by strategy
+(organisations listed at the end of each year, entries, exits, honest sales), where a
+dependence on the simulated population shows first (ODD 8). Used to find and check the
+mechanisms whose result depends on how many holders are simulated.
 """
 
 from __future__ import annotations
@@ -28,6 +30,15 @@ KEY = (
     "pressured_enrolments",
     "turned_away",
     "no_offer_found",
+    "legit_enrolments_quality",
+    "legit_enrolments_generalist",
+    "legit_enrolments_opportunist",
+    "organisations_active",
+    "organisations_active_quality",
+    "organisations_active_generalist",
+    "organisations_active_opportunist",
+    "organisations_entered",
+    "organisations_exited",
 )
 
 
@@ -42,19 +53,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000, 1_000_000])
     parser.add_argument("--reference", type=int, default=100_000)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("overrides", nargs="*")
     args = parser.parse_args(argv)
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
     jobs = {
         (h, s): [*args.overrides, f"population.holders={h}", f"seed={s}"]
         for h in args.sizes
-        for s in range(args.seeds)
+        for s in seeds
     }
     with ProcessPoolExecutor(args.workers) as pool:
         frames = dict(zip(jobs, pool.map(yearly_key, jobs.values()), strict=True))
     table = pd.concat(
         {
-            h: pd.concat([frames[(h, s)] for s in range(args.seeds)]).groupby(level=0).median()
+            h: pd.concat([frames[(h, s)] for s in seeds]).groupby(level=0).median()
             for h in args.sizes
         },
         axis=1,
