@@ -60,6 +60,30 @@ def test_a_full_organisation_places_its_earliest_buyers_only():
     assert placed.tolist() == [False, True, True, True, True, False]
 
 
+def test_a_fraction_of_a_place_is_a_seat_with_that_chance_and_the_intake_stays_the_capacity():
+    """A cohort with 0.3 places a month opens a seat in about 30% of its months, from the first.
+
+    Rounded down, the cohort would open none in its first three months while its pages show it
+    with places in expectation (its buyers turned away); a seat taken early is owed after.
+    """
+    world = small_world(holders=20_000)
+    per_org = world.params.market.capacity_per_org[QUALITY]
+    cohorts = [Organisation(world, QUALITY) for _ in range(400)]
+    first_month, opened = [], np.zeros(len(cohorts))
+    for month in range(24):
+        world.month = month
+        for i, cohort in enumerate(cohorts):
+            cohort.weight = 0.3 * world.scale / per_org  # 0.3 simulated places a month
+            cohort.open_capacity()
+            if month == 0:
+                first_month.append(cohort.seats_opened)
+            opened[i] += cohort.seats_opened
+            cohort.capacity_left = 0  # every seat opened is taken
+    assert 0.25 < np.mean(first_month) < 0.35, np.mean(first_month)
+    # a seat taken is owed: 24 months open about 0.3 x 24 seats each, never much more
+    assert np.abs(opened / 24 - 0.3).max() < 1.5 / 24, opened.min()
+
+
 def test_searchers_turned_away_share_their_cohorts_expected_overflow_once():
     """Cohort 0 expects 5 buyers for 3 places: its 4 simulated searchers turned away stand for
     2 re-picks, half each; cohort 1 expects fewer buyers than its places (a whole-place
